@@ -1,0 +1,105 @@
+"""Typed schemas for the Hydra configs: a misspelt key or a wrong type fails at composition, before any work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from hydra.core.config_store import ConfigStore
+from omegaconf import MISSING
+
+from stance.labels import TARGETS
+
+
+@dataclass
+class DataConfig:
+    name: str = MISSING
+    format: str = "instances"  # instances | newsmtsc | dse | articles
+    path: Any = MISSING  # one path or a list of paths; relative paths start at the working directory
+    targets: Optional[list[str]] = field(default_factory=lambda: list(TARGETS))  # null: any target (NewsMTSC, DSE)
+    limit: int = 0  # >0: a fixed random subset of this many rows (smoke runs)
+    gold: Optional[str] = None  # format=articles: the article tables to score end to end against
+
+
+@dataclass
+class ModelConfig:
+    name: str = MISSING
+    kind: str = MISSING  # majority | tfidf_lr | finetune | frozen_lr
+    pretrained: str = "minilm"  # "minilm" = the packaged all-MiniLM-L6-v2 (sha256-checked), or a local model folder
+    max_length: int = 128
+    use_context: bool = True
+    dropout: float = 0.1
+    C: float = 1.0  # inverse regularisation of the logistic regressions
+    word_ngrams: list[int] = field(default_factory=lambda: [1, 2])
+    char_ngrams: list[int] = field(default_factory=lambda: [2, 5])
+
+
+@dataclass
+class TaskConfig:
+    name: str = "stance"  # stance | sentiment | joint
+
+
+@dataclass
+class TrainerConfig:
+    epochs: int = 5
+    batch_size: int = 16
+    eval_batch_size: int = 64
+    lr: float = 5e-5
+    head_lr: float = 1e-3
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    patience: int = 2  # epochs without dev macro-F1 gain before stopping
+    dev_fraction: float = 0.15
+    class_weights: bool = True
+    threads: int = 0  # 0 = torch's default
+    intermediate_epochs: int = 1  # epochs over each `intermediate` data set before the main data
+
+
+@dataclass
+class LoggerConfig:
+    name: str = "jsonl"  # jsonl: per-epoch records in train_log.jsonl | none
+    progress: bool = True  # tqdm progress bars
+
+
+@dataclass
+class TrainConfig:
+    data: DataConfig = MISSING
+    model: ModelConfig = MISSING
+    task: TaskConfig = MISSING
+    trainer: TrainerConfig = MISSING
+    logger: LoggerConfig = MISSING
+    seed: int = 0
+    cv: Any = 0  # 0: one grouped dev split + checkpoint; k: grouped k-fold; "logo": leave one group out
+    eval_data: dict[str, DataConfig] = field(default_factory=dict)  # extra sets the trained model is scored on
+    intermediate: dict[str, DataConfig] = field(default_factory=dict)  # transfer sets trained on first (transformer)
+    save_checkpoint: bool = True
+
+
+@dataclass
+class EvaluateConfig:
+    checkpoint: str = MISSING
+    data: DataConfig = MISSING
+    seed: int = 0
+    batch_size: int = 64
+    lexicon: str = "conf/actors/libya.yaml"
+    threshold: float = 0.5  # end-to-end (data=articles): cells below this probability are `uncertain`
+
+
+@dataclass
+class PredictConfig:
+    checkpoint: str = MISSING
+    input: str = MISSING  # .txt file, folder of .txt, .jsonl, or - (stdin)
+    output: Optional[str] = None  # null: a readable table on the terminal
+    format: Optional[str] = None  # jsonl | csv; null: from the output's suffix (.csv -> csv, else jsonl)
+    lexicon: str = "conf/actors/libya.yaml"
+    batch_size: int = 64
+    threshold: float = 0.5  # cells whose winning probability is below this say `uncertain`
+    engine: str = "local"  # local | ray
+    seed: int = 0
+
+
+def register_configs() -> None:
+    cs = ConfigStore.instance()
+    cs.store(name="train_schema", node=TrainConfig)
+    cs.store(name="evaluate_schema", node=EvaluateConfig)
+    cs.store(name="predict_schema", node=PredictConfig)

@@ -1,0 +1,154 @@
+"""The alias lexicon (`conf/actors/libya.yaml`): surface forms -> codebook codes, with date windows for people.
+
+A user adds an actor by editing the YAML only. Matching is case-sensitive and word-bounded; all aliases are
+compiled into one trie-shaped regular expression, so a long text is scanned once whatever the lexicon's size.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from stance.labels import TARGETS
+
+DEFAULT_LEXICON = Path(__file__).resolve().parent.parent / "conf" / "actors" / "libya.yaml"
+CODE_RE = re.compile(r"^[A-Z]{2,4}$")
+
+
+@dataclass(frozen=True)
+class Alias:
+    surface: str
+    code: str
+    as_actor: bool
+    as_target: bool
+    person: bool = False
+    gender: str = ""
+    start: str = "0000-00"  # inclusive window, YYYY-MM
+    end: str = "9999-99"
+
+    def active(self, date: str) -> bool:
+        """Does the window overlap the article's period (a month, or a whole year when only YYYY is known)?"""
+        if not date:
+            return True
+        lo, hi = (date[:7], date[:7]) if len(date) >= 7 else (f"{date[:4]}-01", f"{date[:4]}-12")
+        return self.start <= hi and lo <= self.end
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    surface: str
+    code: str
+    as_actor: bool
+    as_target: bool
+    person: bool
+    gender: str
+
+
+def _bound(value, end: bool) -> str:
+    if value is None:
+        return "9999-99" if end else "0000-00"
+    text = str(value)
+    if not re.match(r"^\d{4}(-\d{2})?$", text):
+        raise ValueError(f"date window bound {value!r} must be YYYY or YYYY-MM")
+    return text if len(text) == 7 else f"{text}-{'12' if end else '01'}"
+
+
+def _trie_regex(words: list[str]) -> str:
+    """A regex alternation with shared prefixes factored out (much faster than a flat list of literals)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch != ""]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if end else body
+
+    return build(trie)
+
+
+class Lexicon:
+    def __init__(self, entities: dict, path: str | Path = "<dict>", targets=TARGETS):
+        self.path, self.targets = str(path), tuple(targets)
+        self.names: dict[str, str] = {}
+        self.aliases: list[Alias] = []
+        for code, entry in (entities or {}).items():
+            if not CODE_RE.match(str(code)):
+                raise ValueError(f"{path}: entity key {code!r} is not a codebook code (e.g. RUS, UN, GNA)")
+            entry = entry or {}
+            unknown = set(entry) - {"name", "aliases", "target_aliases", "people"}
+            if unknown:
+                raise ValueError(f"{path}: {code}: unknown keys {sorted(unknown)} (allowed: name, aliases, "
+                                 f"target_aliases, people)")
+            is_target = code in self.targets
+            self.names[code] = entry.get("name", self.names.get(code, code))
+            for surface in entry.get("aliases") or []:
+                self._add(Alias(str(surface), code, True, is_target), code)
+            for surface in entry.get("target_aliases") or []:
+                self._add(Alias(str(surface), code, False, True), code)
+            for person in entry.get("people") or []:
+                if not isinstance(person, dict) or not person.get("names"):
+                    raise ValueError(f"{path}: {code}: each person needs `names: [...]`")
+                for surface in person["names"]:
+                    self._add(Alias(str(surface), code, True, is_target, True, str(person.get("gender", "")),
+                                    _bound(person.get("from"), False), _bound(person.get("to"), True)), code)
+
+    def _add(self, alias: Alias, code: str) -> None:
+        if not alias.surface.strip():
+            raise ValueError(f"{self.path}: {code}: empty alias")
+        self.aliases.append(alias)
+
+    @classmethod
+    def load(cls, path: str | Path = DEFAULT_LEXICON, targets=TARGETS) -> Lexicon:
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"lexicon {path} not found (set lexicon=PATH)")
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict) or "entities" not in data:
+            raise ValueError(f"{path}: expected a mapping with an `entities:` key")
+        return cls(data["entities"], path, targets)
+
+    @lru_cache(maxsize=64)
+    def _compiled(self, period: str) -> tuple[re.Pattern, dict[str, Alias]]:
+        table: dict[str, Alias] = {}
+        for alias in self.aliases:  # first active entry wins for a surface form (file order)
+            if alias.active(period) and alias.surface not in table:
+                table[alias.surface] = alias
+        pattern = re.compile(r"(?<![\w-])(?:" + _trie_regex(sorted(table)) + r")(?![\w])") if table else None
+        return pattern, table
+
+    def find(self, text: str, date: str = "") -> list[Mention]:
+        """Non-overlapping mentions, longest alias first at each position; `date` (YYYY[-MM]) picks windows."""
+        pattern, table = self._compiled(date[:7])
+        if pattern is None:
+            return []
+        out = []
+        for m in pattern.finditer(text):
+            a = table[m.group(0)]
+            out.append(Mention(m.start(), m.end(), m.group(0), a.code, a.as_actor, a.as_target, a.person, a.gender))
+        return out
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(path: str = str(DEFAULT_LEXICON)) -> Lexicon:
+    return Lexicon.load(path)
+
+
+def actor_names(path: str = str(DEFAULT_LEXICON)) -> dict[str, str]:
+    """code -> readable name, as shown to the transformer; falls back to the codes if no lexicon is there."""
+    try:
+        return dict(load_lexicon(path).names)
+    except FileNotFoundError:
+        return {}

@@ -1,0 +1,60 @@
+"""Rebuild a results table from run folders (each with metrics.json): mean +/- std over seeds, with 95% CIs."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+
+def collect(roots: list[str | Path]) -> list[dict]:
+    rows = []
+    for root in roots:
+        for path in sorted(Path(root).rglob("metrics.json")):
+            m = json.loads(path.read_text())
+            if "macro_f1" not in m or "task" not in m:
+                continue
+            rows.append({"run": str(path.parent), **m})
+    return rows
+
+
+def _evaluations(m: dict):
+    """(split name, head, metrics) triples of one run: pooled out-of-fold for CV, dev and extra sets otherwise."""
+    if m["mode"].startswith("cv"):
+        for head, r in m["pooled"].items():
+            yield f"{m['data']} {m['mode']}", head, r
+            for src, rs in r.get("per_source", {}).items():
+                yield f"{m['data']} {m['mode']} [{src}]", head, rs
+    else:
+        for split, result in m["results"].items():
+            for head, r in result.items():
+                yield (f"{m['data']} dev" if split == "dev" else f"{m['data']} -> {split}"), head, r
+
+
+def summarize(rows: list[dict]) -> list[dict]:
+    cells = defaultdict(list)
+    for m in rows:
+        for split, head, r in _evaluations(m):
+            cells[(split, head, m["model"])].append((m["seed"], r))
+    table = []
+    for (split, head, model), runs in sorted(cells.items()):
+        f1 = np.array([r["macro_f1"] for _, r in runs])
+        lo = np.mean([r["macro_f1_ci95"][0] for _, r in runs])
+        hi = np.mean([r["macro_f1_ci95"][1] for _, r in runs])
+        acc = np.array([r["accuracy"] for _, r in runs])
+        table.append({"evaluation": split, "head": head, "model": model, "seeds": sorted(s for s, _ in runs),
+                      "macro_f1_mean": float(f1.mean()), "macro_f1_std": float(f1.std(ddof=1)) if len(f1) > 1 else 0.0,
+                      "ci95_mean": [float(lo), float(hi)], "accuracy_mean": float(acc.mean()), "n": runs[0][1]["n"]})
+    return table
+
+
+def markdown(table: list[dict]) -> str:
+    lines = ["| evaluation | head | model | seeds | macro-F1 mean +/- std | mean 95% CI | accuracy | n |",
+             "|---|---|---|---|---|---|---|---|"]
+    for r in table:
+        lines.append(f"| {r['evaluation']} | {r['head']} | {r['model']} | {len(r['seeds'])} | "
+                     f"{r['macro_f1_mean']:.3f} +/- {r['macro_f1_std']:.3f} | "
+                     f"[{r['ci95_mean'][0]:.3f}, {r['ci95_mean'][1]:.3f}] | {r['accuracy_mean']:.3f} | {r['n']} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,102 @@
+"""Training entry point: one grouped dev split + checkpoint, or grouped cross-validation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from omegaconf import OmegaConf
+
+from stance.card import model_card
+from stance.data.readers import load_data
+from stance.data.splits import grouped_dev_split, iter_folds
+from stance.evaluation import headline, score
+from stance.io import atomic_write_json, atomic_write_text
+from stance.labels import heads_for
+from stance.metrics import format_table, summarize_folds
+from stance.models import build_model, save_checkpoint
+from stance.runlog import RunLogger, data_fingerprint, seed_everything
+
+
+def _task_rows(ds, task: str):
+    heads = heads_for(task)
+    return ds.filter(lambda *labels: any(v is not None for v in labels), input_columns=list(heads))
+
+
+def _fit(cfg, train, dev, logger, intermediate):
+    seed_everything(cfg.seed)
+    model = build_model(cfg.model, cfg.task.name)
+    model.fit(train, dev, cfg.trainer, seed=cfg.seed, logger=logger, intermediate=intermediate)
+    return model
+
+
+def run_train(cfg, run_dir: str | Path) -> dict:
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    seed_everything(cfg.seed)
+    ds = _task_rows(load_data(cfg.data), cfg.task.name)
+    if len(ds) == 0:
+        raise ValueError(f"data {cfg.data.name} has no {cfg.task.name} labels")
+    logger = RunLogger(run_dir, cfg.logger.name, cfg.logger.progress)
+    intermediate = [(name, load_data(dcfg)) for name, dcfg in cfg.intermediate.items()]
+    primary = heads_for(cfg.task.name)[0]
+    atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg))
+    print(f"{cfg.data.name}: {len(ds)} instances, {len(set(ds['doc_id']))} documents; task={cfg.task.name} "
+          f"model={cfg.model.name} seed={cfg.seed}")
+
+    if cfg.cv:
+        folds, oof = [], {}
+        for k, (tr_idx, te_idx) in enumerate(iter_folds(ds, cfg.cv, cfg.seed, primary)):
+            train, test = ds.select(tr_idx), ds.select(te_idx)
+            dev = None
+            if cfg.model.kind == "finetune":
+                tr2, dev_idx = grouped_dev_split(train, cfg.trainer.dev_fraction, cfg.seed)
+                train, dev = train.select(tr2), train.select(dev_idx)
+            model = _fit(cfg, train, dev, logger, intermediate)
+            proba = model.predict_proba(test.to_list(), cfg.trainer.eval_batch_size)
+            result = score(model, test, seed=cfg.seed, proba=proba)
+            folds.append(result)
+            logger.log({"fold": k, **{f"{h}_macro_f1": m["macro_f1"] for h, m in result.items()}, "n": len(test)})
+            for i, row in enumerate(test):
+                oof[row["id"]] = {"id": row["id"], "doc_id": row["doc_id"], "fold": k,
+                                  **{h: proba[h][i].round(5).tolist() for h in model.labels}}
+        # pooled out-of-fold predictions: one score over every instance, CI by document bootstrap
+        ids = ds["id"]
+        pooled_proba = {h: np.array([oof[i][h] for i in ids]) for h in model.labels}
+        pooled = score(model, ds, seed=cfg.seed, proba=pooled_proba, plots_dir=run_dir, prefix="oof_")
+        metrics = {
+            "mode": f"cv={cfg.cv}", "task": cfg.task.name, "model": cfg.model.name, "data": cfg.data.name,
+            "seed": cfg.seed, "folds": folds,
+            "mean_std": {h: summarize_folds([f[h] for f in folds if h in f]) for h in model.labels},
+            "pooled": pooled, **headline(pooled),
+        }
+        atomic_write_text(run_dir / "oof_predictions.jsonl", "".join(json.dumps(oof[i]) + "\n" for i in ids))
+        print(format_table(pooled[primary], f"{primary}: out-of-fold, pooled over {len(folds)} folds"))
+        ms = metrics["mean_std"][primary]["macro_f1"]
+        print(f"per-fold macro-F1 {ms['mean']:.3f} +/- {ms['std']:.3f}")
+    else:
+        tr_idx, dev_idx = grouped_dev_split(ds, cfg.trainer.dev_fraction, cfg.seed)
+        train, dev = ds.select(tr_idx), ds.select(dev_idx)
+        model = _fit(cfg, train, dev, logger, intermediate)
+        results = {"dev": score(model, dev, seed=cfg.seed, plots_dir=run_dir, prefix="dev_")}
+        for name, dcfg in cfg.eval_data.items():
+            extra = _task_rows(load_data(dcfg), cfg.task.name)
+            results[name] = score(model, extra, seed=cfg.seed, plots_dir=run_dir, prefix=f"{name}_")
+            print(format_table(results[name][primary], f"{primary} on {name}"))
+        metrics = {"mode": "dev", "task": cfg.task.name, "model": cfg.model.name, "data": cfg.data.name,
+                   "seed": cfg.seed, "results": results, **headline(results["dev"])}
+        if hasattr(model, "fit_info"):
+            metrics["fit"] = model.fit_info
+        print(format_table(results["dev"][primary], f"{primary} on the grouped dev split"))
+        if cfg.save_checkpoint:
+            resolved = OmegaConf.to_container(cfg, resolve=True)
+            meta = {"task": model.task, "kind": model.kind, "labels": model.labels, "config": resolved,
+                    "data_sha256": data_fingerprint(ds)}
+            sources = list(resolved["data"]["path"]) if isinstance(resolved["data"]["path"], list) else [
+                resolved["data"]["path"]]
+            save_checkpoint(model, run_dir / "checkpoint", config=resolved, data_hash=meta["data_sha256"],
+                            metrics=metrics, card=model_card(meta, results, sources))
+            print(f"checkpoint: {run_dir / 'checkpoint'}")
+    atomic_write_json(run_dir / "metrics.json", metrics)
+    return metrics

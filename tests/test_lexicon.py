@@ -1,0 +1,46 @@
+import pytest
+
+from stance.lexicon import DEFAULT_LEXICON, Lexicon
+
+LEX = Lexicon({
+    "RUS": {"name": "Russia", "aliases": ["Russia", "Russian", "Moscow"],
+            "people": [{"names": ["Sergei Lavrov", "Lavrov"], "gender": "m"}]},
+    "GNA": {"aliases": ["Government of National Accord", "GNA"], "people": [{"names": ["Bashagha"], "to": 2021}]},
+    "LNA": {"aliases": ["Libyan National Army", "LNA"], "people": [{"names": ["Bashagha"], "from": 2022}]},
+    "UN": {"aliases": ["UN"], "target_aliases": ["Skhirat agreement"]},
+})
+
+
+def test_longest_match_word_bounded_and_case_sensitive():
+    text = "Russian-made jets; Russians and RUSSIA; the Libyan National Army (LNA) met Sergei Lavrov. UNESCO"
+    found = [(m.surface, m.code) for m in LEX.find(text)]
+    assert found == [("Russian", "RUS"), ("Libyan National Army", "LNA"), ("LNA", "LNA"),
+                     ("Sergei Lavrov", "RUS")]
+
+
+def test_date_windows_pick_the_period_code():
+    assert [m.code for m in LEX.find("Bashagha spoke.", "2020-05")] == ["GNA"]
+    assert [m.code for m in LEX.find("Bashagha spoke.", "2022")] == ["LNA"]
+
+
+def test_roles_and_offsets():
+    text = "Russia's envoy praised the Skhirat agreement."
+    russia, skhirat = LEX.find(text)
+    assert text[russia.start:russia.end] == "Russia" and russia.as_actor and not russia.as_target
+    assert skhirat.code == "UN" and skhirat.as_target and not skhirat.as_actor
+
+
+def test_bad_lexicon_entries_are_refused():
+    with pytest.raises(ValueError, match="not a codebook code"):
+        Lexicon({"Russia": {"aliases": ["Russia"]}})
+    with pytest.raises(ValueError, match="unknown keys"):
+        Lexicon({"RUS": {"alias": ["Russia"]}})
+    with pytest.raises(ValueError, match="YYYY or YYYY-MM"):
+        Lexicon({"GNA": {"people": [{"names": ["X"], "from": "May 2016"}]}})
+
+
+def test_shipped_lexicon_loads():
+    lex = Lexicon.load(DEFAULT_LEXICON)
+    assert {"GNA", "LNA", "UN", "RUS", "EGY", "TUR", "ARE"} <= set(lex.names)
+    codes = {m.code for m in lex.find("Egyptian President Sisi and Turkey's Erdogan discussed the GNA.", "2020")}
+    assert {"EGY", "TUR", "GNA"} <= codes

@@ -1,0 +1,110 @@
+import json
+
+import numpy as np
+import pytest
+from omegaconf import OmegaConf
+
+from stance.data import read_instances
+from stance.models import CheckpointError, build_model, load_checkpoint, save_checkpoint
+
+TFIDF = OmegaConf.create({"name": "tfidf_lr", "kind": "tfidf_lr", "C": 4.0, "word_ngrams": [1, 2],
+                          "char_ngrams": [2, 5]})
+
+
+def _save(model, folder, task="stance"):
+    meta_cfg = {"model": OmegaConf.to_container(model.cfg) if model.cfg is not None else {}}
+    return save_checkpoint(model, folder, config=meta_cfg, data_hash="0" * 64, metrics={}, card="card")
+
+
+def test_tfidf_learns_and_round_trips(instances_file, tmp_path):
+    ds = read_instances(instances_file)
+    model = build_model(TFIDF, "joint")
+    model.fit(ds, seed=0)
+    proba = model.predict_proba(ds.to_list())
+    assert set(proba) == {"stance", "sentiment"}
+    pred = np.array(model.labels["stance"])[proba["stance"].argmax(1)]
+    assert (pred == np.array(ds["stance"])).mean() > 0.9  # the verbs give the label away
+    loaded = load_checkpoint(_save(model, tmp_path / "ckpt"))
+    np.testing.assert_allclose(loaded.predict_proba(ds.to_list())["stance"], proba["stance"])
+
+
+def test_majority_predicts_the_prior(instances_file, tmp_path):
+    ds = read_instances(instances_file).select(range(5))  # support, oppose, neutral, support, oppose
+    model = build_model(OmegaConf.create({"name": "majority", "kind": "majority"}), "stance")
+    model.fit(ds)
+    p = model.predict_proba([ds[0]])["stance"][0]
+    assert p.argmax() in (0, 1) and p[2] == pytest.approx(0.2, abs=1e-3)
+    assert load_checkpoint(_save(model, tmp_path / "m")).prior == model.prior
+
+
+def test_checkpoint_refuses_tampering_and_foreign_labels(instances_file, tmp_path):
+    model = build_model(OmegaConf.create({"name": "majority", "kind": "majority"}), "stance")
+    model.fit(read_instances(instances_file))
+    folder = _save(model, tmp_path / "c")
+    (folder / "prior.json").write_text('{"stance": [1, 0, 0]}')
+    with pytest.raises(CheckpointError, match="does not match its sha256"):
+        load_checkpoint(folder)
+    folder = _save(model, tmp_path / "d")
+    meta = json.loads((folder / "stance_checkpoint.json").read_text())
+    meta["labels"]["stance"] = ["pro", "anti", "neutral"]
+    (folder / "stance_checkpoint.json").write_text(json.dumps(meta))
+    from stance.io import sha256_file
+
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["stance_checkpoint.json"] = sha256_file(folder / "stance_checkpoint.json")
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(CheckpointError, match="label maps"):
+        load_checkpoint(folder)
+    with pytest.raises(CheckpointError, match="trained for task='stance', not task='sentiment'"):
+        load_checkpoint(_save(model, tmp_path / "e"), task="sentiment")
+    (tmp_path / "e" / "extra.bin").write_bytes(b"x")
+    with pytest.raises(CheckpointError, match="not in the manifest"):
+        load_checkpoint(tmp_path / "e")
+
+
+def _tiny_cfg(tiny_bert, kind="finetune"):
+    return OmegaConf.create({"name": "tiny", "kind": kind, "pretrained": str(tiny_bert), "max_length": 64,
+                             "use_context": True, "dropout": 0.0, "C": 1.0})
+
+
+TRAINER = OmegaConf.create({"epochs": 2, "batch_size": 8, "eval_batch_size": 16, "lr": 1e-3, "head_lr": 1e-2,
+                            "weight_decay": 0.0, "warmup_ratio": 0.1, "patience": 2, "dev_fraction": 0.2,
+                            "class_weights": True, "threads": 1, "intermediate_epochs": 1})
+
+
+@pytest.mark.parametrize("task", ["stance", "joint"])
+def test_tiny_transformer_trains_saves_and_reloads(instances_file, tiny_bert, tmp_path, task):
+    ds = read_instances(instances_file)
+    model = build_model(_tiny_cfg(tiny_bert), task)
+    model.fit(ds.select(range(18)), ds.select(range(18, 24)), TRAINER, seed=0)
+    rows = ds.to_list()
+    proba = model.predict_proba(rows, batch_size=5)
+    for head, p in proba.items():
+        assert p.shape == (24, 3) and np.allclose(p.sum(1), 1, atol=1e-5)
+    loaded = load_checkpoint(_save(model, tmp_path / "t"))
+    for head in proba:
+        np.testing.assert_allclose(loaded.predict_proba(rows)[head], proba[head], atol=1e-5)
+    assert not list((tmp_path / "t").rglob("*.bin")) and (tmp_path / "t" / "model.safetensors").is_file()
+
+
+def test_marker_pooling_sees_which_pair(tiny_bert, instances_file):
+    """The same sentence with different marked actors must give different features."""
+    ds = read_instances(instances_file)
+    model = build_model(_tiny_cfg(tiny_bert), "stance")
+    model.names = {}
+    model._build()
+    row = ds[0]
+    other = dict(row, actor="UN", actor_mention="statement", actor_start=-1)
+    enc = model.encode([row, other])
+    feats = model.net.features(**enc.batch([0, 1]))
+    assert not np.allclose(feats[0].detach().numpy(), feats[1].detach().numpy())
+
+
+def test_frozen_lr_round_trip(instances_file, tiny_bert, tmp_path):
+    ds = read_instances(instances_file)
+    model = build_model(_tiny_cfg(tiny_bert, "frozen_lr"), "stance")
+    model.fit(ds, None, TRAINER, seed=0)
+    proba = model.predict_proba(ds.to_list())["stance"]
+    loaded = load_checkpoint(_save(model, tmp_path / "f"))
+    np.testing.assert_allclose(loaded.predict_proba(ds.to_list())["stance"], proba, atol=1e-5)
+    assert not list((tmp_path / "f").glob("*.skops"))

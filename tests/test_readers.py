@@ -1,0 +1,90 @@
+import json
+
+import pytest
+
+from stance.data import DataError, read_articles, read_dse, read_instances, read_newsmtsc
+from tests.conftest import make_instances, write_jsonl
+
+
+def test_instances_schema_and_offsets(instances_file):
+    ds = read_instances(instances_file)
+    assert len(ds) == 24
+    row = ds[0]
+    assert row["text"][row["actor_start"]:].startswith(row["actor_mention"])
+    assert row["group"] == "pair01" and ds[-1]["group"] == ds[-1]["doc_id"]
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"stance": "supportive"}, "stance 'supportive' not allowed; allowed: support, oppose, neutral"),
+        ({"target": "ISIS"}, "target 'ISIS' not allowed"),
+        ({"actor_mention": "Moscow"}, "actor_mention 'Moscow' is not an exact substring"),
+        ({"actor": "GNA", "target": "GNA"}, "never pairs an actor with itself"),
+        ({"date": "30/01/2020"}, "must be YYYY, YYYY-MM or YYYY-MM-DD"),
+        ({"text": 5}, "field 'text' must be a string"),
+    ],
+)
+def test_bad_records_name_file_line_and_fix(tmp_path, change, message):
+    rows = make_instances(2)
+    rows[3].update(change)
+    path = write_jsonl(tmp_path / "bad.jsonl", rows)
+    with pytest.raises(DataError) as err:
+        read_instances(path)
+    assert f"{path}:4" in str(err.value) and message in str(err.value)
+
+
+def test_missing_field_and_malformed_line(tmp_path):
+    rows = make_instances(1)
+    del rows[1]["doc_id"]
+    with pytest.raises(DataError, match=r"bad.jsonl:2: missing required field 'doc_id'"):
+        read_instances(write_jsonl(tmp_path / "bad.jsonl", rows))
+    path = tmp_path / "broken.jsonl"
+    path.write_text(json.dumps(make_instances(1)[0]) + "\n{not json\n")
+    with pytest.raises(DataError, match=r"broken.jsonl:2: not a valid UTF-8 JSON object"):
+        read_instances(path)
+
+
+def test_duplicate_ids_across_files_are_refused(tmp_path):
+    a = write_jsonl(tmp_path / "a.jsonl", make_instances(1))
+    with pytest.raises(DataError, match="duplicate id"):
+        read_instances([a, a])
+
+
+def test_newsmtsc_polarity_mapping(tmp_path):
+    rec = {"primary_gid": "g1", "sentence_normalized": "Trump praised Biden today.",
+           "targets": [{"Input.gid": "a", "from": 0, "to": 5, "mention": "Trump", "polarity": 6.0},
+                       {"Input.gid": "b", "from": 14, "to": 19, "mention": "Biden", "polarity": 2.0}]}
+    ds = read_newsmtsc(write_jsonl(tmp_path / "n.jsonl", [rec]))
+    assert ds["sentiment"] == ["positive", "negative"] and ds["target_start"] == [0, 14]
+    assert ds["stance"] == [None, None]
+    rec["targets"][0]["polarity"] = 3.0
+    with pytest.raises(DataError, match="polarity 3 not allowed"):
+        read_newsmtsc(write_jsonl(tmp_path / "n2.jsonl", [rec]))
+
+
+def test_dse_gives_both_directions(tmp_path):
+    path = tmp_path / "dse.txt"
+    path.write_text("[Obama] criticised [Putin] again.\tObama\tPutin\t3\n[Obama] met [Putin].\tObama\tPutin\t2\n")
+    ds = read_dse(path)
+    assert ds["stance"] == ["oppose", "neutral", "neutral", "support"]
+    assert ds[0]["text"] == "Obama criticised Putin again." and ds[0]["target_start"] == 17
+    assert ds[1]["actor_mention"] == "Putin" and ds[1]["target_mention"] == "Obama"
+
+
+def test_articles_reader_keeps_going_past_bad_entries(tmp_path):
+    folder = tmp_path / "arts"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Russia backed Haftar.", encoding="utf-8")
+    (folder / "b.txt").write_bytes(b"\x00\x01binary")
+    (folder / "c.txt").write_bytes("caf\xe9".encode("latin-1"))
+    errors = []
+    arts = list(read_articles(folder, errors=errors))
+    assert [a["id"] for a in arts] == ["a"]
+    assert any("binary" in str(e) for e in errors) and any("not UTF-8" in str(e) for e in errors)
+    jsonl = tmp_path / "a.jsonl"
+    jsonl.write_text('{"id": "x", "text": "one"}\n{oops\n{"id": "y", "text": "two", "date": "2020-01"}\n')
+    errors = []
+    arts = list(read_articles(jsonl, errors=errors))
+    assert [a["id"] for a in arts] == ["x", "y"] and arts[1]["date"] == "2020-01"
+    assert len(errors) == 1 and "a.jsonl:2" in str(errors[0])
