@@ -1,0 +1,108 @@
+"""Predict entry point: raw articles in, one actor x target table per article out (JSONL, CSV or terminal).
+
+Input and output are streamed: articles are read, classified in batches and written one at a time, so memory
+does not grow with the corpus. Bad entries are reported with where they are and skipped; the exit status is
+non-zero only when nothing could be processed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from stance.data.readers import DataError, read_articles
+from stance.lexicon import Lexicon
+from stance.models import load_checkpoint
+from stance.pipeline.aggregate import aggregate
+from stance.pipeline.candidates import article_candidates
+
+
+class Predictor:
+    """Loaded once (a checkpoint and a lexicon), then applied to any number of articles."""
+
+    def __init__(self, checkpoint: str | Path, lexicon: str | Path, batch_size: int = 64, threshold: float = 0.5):
+        self.model = load_checkpoint(checkpoint)
+        self.lexicon = Lexicon.load(lexicon)
+        self.batch_size, self.threshold = batch_size, threshold
+
+    def predict_article(self, article: dict) -> dict:
+        sentences, rows = article_candidates(article, self.lexicon)
+        proba = self.model.predict_proba(rows, self.batch_size) if rows else None
+        cells = aggregate(rows, proba, self.model.labels, self.threshold) if rows else []
+        return {"id": article["id"], "date": article.get("date", ""), "sentences": len(sentences),
+                "candidates": len(rows), "cells": cells,
+                **({} if cells else {"note": "no actor-target pair found in this article"})}
+
+    def predict(self, articles: Iterable[dict]) -> Iterator[dict]:
+        for article in articles:
+            yield self.predict_article(article)
+
+
+CSV_FIELDS = ["id", "date", "actor", "target", "instances", "stance", "stance_probability", "sentiment",
+              "sentiment_probability", "evidence"]
+
+
+def _write(records: Iterator[dict], fmt: str, out) -> int:
+    n = 0
+    writer = None
+    for rec in records:
+        n += 1
+        if fmt == "jsonl":
+            out.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        elif fmt == "csv":
+            writer = writer or csv.DictWriter(out, CSV_FIELDS, extrasaction="ignore")
+            if n == 1:
+                writer.writeheader()
+            for cell in rec["cells"]:
+                writer.writerow({"id": rec["id"], "date": rec["date"], **cell,
+                                 "evidence": " | ".join(e["text"] for e in cell["evidence"][:3])})
+        else:
+            out.write(format_article(rec) + "\n")
+        out.flush()
+    return n
+
+
+def format_article(rec: dict) -> str:
+    lines = [f"== {rec['id']} ({rec['date'] or 'undated'}): {rec['sentences']} sentences, "
+             f"{rec['candidates']} candidate pairs"]
+    if not rec["cells"]:
+        lines.append("   no actor-target pair found")
+    for c in rec["cells"]:
+        extra = f"  sentiment {c['sentiment']}" if "sentiment" in c else ""
+        label = c.get("stance", "")
+        prob = c.get("stance_probability", c.get("sentiment_probability"))
+        lines.append(f"   {c['actor']:>5} -> {c['target']:<4} {label:<10} p={prob:.2f} n={c['instances']}{extra}")
+        lines.append(f"         e.g. \"{c['evidence'][0]['text'][:110]}\"")
+    return "\n".join(lines)
+
+
+def run_predict(cfg) -> int:
+    from hydra.utils import to_absolute_path
+
+    fmt = cfg.format or ("csv" if str(cfg.output or "").endswith(".csv") else "jsonl")
+    if cfg.output is None:
+        fmt = "table"
+    elif fmt not in ("jsonl", "csv"):
+        raise ValueError(f"format={fmt!r} not supported; choose jsonl or csv")
+    if cfg.engine != "local":
+        raise ValueError(f"engine={cfg.engine!r} is not available; use engine=local")
+    predictor = Predictor(to_absolute_path(cfg.checkpoint), to_absolute_path(cfg.lexicon), cfg.batch_size,
+                          cfg.threshold)
+    errors: list[DataError] = []
+    source = cfg.input if cfg.input == "-" else to_absolute_path(cfg.input)
+    articles = read_articles(source, errors=errors)
+    if cfg.output is None:
+        n = _write(predictor.predict(articles), fmt, sys.stdout)
+    else:
+        out_path = Path(to_absolute_path(cfg.output))
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        with out_path.open("w", encoding="utf-8", newline="") as out:
+            n = _write(predictor.predict(articles), fmt, out)
+    for err in errors:
+        print(f"skipped: {err}", file=sys.stderr)
+    print(f"{n} article(s) processed, {len(errors)} skipped" + (f"; output: {cfg.output}" if cfg.output else ""),
+          file=sys.stderr)
+    return 0 if n else 1

@@ -1,0 +1,101 @@
+"""Predict: from raw text to the actor x target table, and bad input that never loses the rest."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from stance.lexicon import DEFAULT_LEXICON, Lexicon
+from stance.pipeline.candidates import article_candidates
+from stance.pipeline.clean import content_spans
+from stance.predict import Predictor
+from stance.train import run_train
+from tests.conftest import ROOT, compose
+
+ARTICLE = ("Russia welcomed the Government of National Accord on Monday.\n"
+           "Share This\n"
+           "Egyptian President Abdel Fattah al-Sisi met Khalifa Haftar in Cairo. He said Egypt backs the "
+           "Libyan National Army.\n"
+           "All rights reserved to Example Media 2021 ©\n")
+
+
+@pytest.fixture(scope="module")
+def checkpoint(tmp_path_factory):
+    from tests.conftest import make_instances, write_jsonl
+
+    tmp = tmp_path_factory.mktemp("ckpt")
+    data = write_jsonl(tmp / "i.jsonl", make_instances())
+    cfg = compose("train", ["model=tfidf_lr", "data=instances", f"data.path={data}", "cv=0", "logger.progress=false",
+                            "task=joint"])
+    run_train(cfg, tmp / "run")
+    return tmp / "run/checkpoint"
+
+
+def test_boilerplate_lines_are_dropped_offsets_kept():
+    spans = content_spans(ARTICLE)
+    kept = [ARTICLE[s:e] for s, e in spans]
+    assert kept[0].startswith("Russia welcomed") and len(kept) == 2 and "Share" not in " ".join(kept)
+
+
+def test_candidates_with_attribution_and_offsets():
+    sentences, rows = article_candidates({"id": "a", "text": ARTICLE, "date": "2019-05"}, Lexicon.load(DEFAULT_LEXICON))
+    pairs = {(r["sentence"], r["actor"], r["target"]) for r in rows}
+    assert (0, "RUS", "GNA") in pairs and (1, "EGY", "LNA") in pairs
+    said = [r for r in rows if r["text"].startswith("He said")]
+    assert said and {r["actor"] for r in said} >= {"EGY"}
+    for r in rows:
+        assert ARTICLE[r["start"]:r["end"]] == r["text"] and r["actor"] != r["target"]
+
+
+def test_predictor_table_and_empty_article(checkpoint):
+    predictor = Predictor(checkpoint, DEFAULT_LEXICON)
+    rec = predictor.predict_article({"id": "a", "text": ARTICLE, "date": "2019-05"})
+    cells = {(c["actor"], c["target"]): c for c in rec["cells"]}
+    assert ("RUS", "GNA") in cells and cells[("RUS", "GNA")]["evidence"][0]["text"].startswith("Russia welcomed")
+    assert set(cells[("RUS", "GNA")]["stance_counts"]) == {"support", "oppose", "neutral"}
+    empty = predictor.predict_article({"id": "b", "text": "The weather was fine.", "date": ""})
+    assert empty["cells"] == [] and "no actor-target pair" in empty["note"]
+
+
+def _predict(checkpoint, *args, stdin=None):
+    return subprocess.run([sys.executable, "scripts/predict.py", f"checkpoint={checkpoint}", *args], cwd=ROOT,
+                          capture_output=True, text=True, input=stdin, timeout=300)
+
+
+def test_cli_bad_inputs_are_reported_and_skipped(checkpoint, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    (folder / "binary.txt").write_bytes(b"\x00\xff\x00\x10")
+    (folder / "latin1.txt").write_bytes("Caf\xe9 in Tripoli".encode("latin-1"))
+    (folder / "huge.txt").write_text(("Russia backed the Libyan National Army again. " * 45000), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    run = _predict(checkpoint, f"input={folder}", f"output={out}")
+    assert run.returncode == 0, run.stderr
+    recs = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert set(recs) == {"good", "empty", "huge"} and recs["empty"]["cells"] == []
+    assert recs["huge"]["cells"][0]["instances"] > 1000
+    assert "binary" in run.stderr and "not UTF-8" in run.stderr and "2 skipped" in run.stderr
+
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text(json.dumps({"id": "x", "text": ARTICLE, "date": "2019-05"}) + "\n{broken\n")
+    csv_out = tmp_path / "out.csv"
+    run = _predict(checkpoint, f"input={jsonl}", f"output={csv_out}")
+    assert run.returncode == 0 and "in.jsonl:2" in run.stderr
+    header, *rows = csv_out.read_text().splitlines()
+    assert header.startswith("id,date,actor,target") and rows
+
+    run = _predict(checkpoint, "input=-", stdin=ARTICLE)
+    assert run.returncode == 0 and "RUS -> GNA" in run.stdout
+
+    run = _predict(checkpoint, f"input={folder / 'binary.txt'}")
+    assert run.returncode == 1 and "0 article(s) processed" in run.stderr
+
+
+def test_end_to_end_evaluation_on_the_seeds(checkpoint, tmp_path):
+    from stance.evaluate import run_evaluate
+
+    summary = run_evaluate(compose("evaluate", [f"checkpoint={checkpoint}", "data=articles"]), tmp_path / "e2e")
+    assert 0 < summary["candidates"]["recall"] <= 1 and summary["cells"]["gold"] == 37
