@@ -57,3 +57,14 @@ def predict(cfg) -> None:
     except (ValueError, FileNotFoundError) as exc:
         _fail(exc)
     sys.exit(code)
+
+
+@hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="pair_filter")
+def train_pair_filter(cfg) -> None:
+    from stance.pipeline.pair_filter import run_train_pair_filter
+
+    try:
+        run_train_pair_filter(cfg, _run_dir())
+    except (ValueError, FileNotFoundError) as exc:
+        _fail(exc)
+    print(f"pair filter: {_run_dir() / 'pair_filter'}")

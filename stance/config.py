@@ -18,7 +18,8 @@ class DataConfig:
     path: Any = MISSING  # one path or a list of paths; relative paths start at the working directory
     targets: Optional[list[str]] = field(default_factory=lambda: list(TARGETS))  # null: any target (NewsMTSC, DSE)
     limit: int = 0  # >0: a fixed random subset of this many rows (smoke runs)
-    gold: Optional[str] = None  # format=articles: the article tables to score end to end against
+    gold_instances: Optional[str] = None  # format=articles: the gold instances to score predict against
+    subset: Optional[str] = None  # format=articles: null (all) | tune | heldout (fixed split by doc_id)
 
 
 @dataclass
@@ -83,6 +84,7 @@ class EvaluateConfig:
     batch_size: int = 64
     lexicon: str = "conf/actors/libya.yaml"
     threshold: float = 0.5  # end-to-end (data=articles): cells below this probability are `uncertain`
+    pair_filter: Optional[str] = None  # end-to-end: a trained candidate-pair filter folder (train_pair_filter.py)
 
 
 @dataclass
@@ -94,7 +96,15 @@ class PredictConfig:
     lexicon: str = "conf/actors/libya.yaml"
     batch_size: int = 64
     threshold: float = 0.5  # cells whose winning probability is below this say `uncertain`
+    pair_filter: Optional[str] = None  # a trained candidate-pair filter folder; widens then filters candidates
     engine: str = "local"  # local | ray
+    seed: int = 0
+
+
+@dataclass
+class PairFilterConfig:
+    data: DataConfig = MISSING
+    lexicon: str = "conf/actors/libya.yaml"
     seed: int = 0
 
 
@@ -103,3 +113,4 @@ def register_configs() -> None:
     cs.store(name="train_schema", node=TrainConfig)
     cs.store(name="evaluate_schema", node=EvaluateConfig)
     cs.store(name="predict_schema", node=PredictConfig)
+    cs.store(name="pair_filter_schema", node=PairFilterConfig)

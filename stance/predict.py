@@ -18,18 +18,23 @@ from stance.lexicon import Lexicon
 from stance.models import load_checkpoint
 from stance.pipeline.aggregate import aggregate
 from stance.pipeline.candidates import article_candidates
+from stance.pipeline.pair_filter import PairFilter
 
 
 class Predictor:
     """Loaded once (a checkpoint and a lexicon), then applied to any number of articles."""
 
-    def __init__(self, checkpoint: str | Path, lexicon: str | Path, batch_size: int = 64, threshold: float = 0.5):
+    def __init__(self, checkpoint: str | Path, lexicon: str | Path, batch_size: int = 64, threshold: float = 0.5,
+                 pair_filter: str | Path | None = None):
         self.model = load_checkpoint(checkpoint)
         self.lexicon = Lexicon.load(lexicon)
+        self.pair_filter = PairFilter.load(pair_filter) if pair_filter else None
         self.batch_size, self.threshold = batch_size, threshold
 
     def predict_article(self, article: dict) -> dict:
-        sentences, rows = article_candidates(article, self.lexicon)
+        sentences, rows = article_candidates(article, self.lexicon, context_targets=self.pair_filter is not None)
+        if self.pair_filter is not None:
+            rows = self.pair_filter.select(rows)
         proba = self.model.predict_proba(rows, self.batch_size) if rows else None
         cells = aggregate(rows, proba, self.model.labels, self.threshold) if rows else []
         return {"id": article["id"], "date": article.get("date", ""), "sentences": len(sentences),
@@ -90,7 +95,7 @@ def run_predict(cfg) -> int:
     if cfg.engine != "local":
         raise ValueError(f"engine={cfg.engine!r} is not available; use engine=local")
     predictor = Predictor(to_absolute_path(cfg.checkpoint), to_absolute_path(cfg.lexicon), cfg.batch_size,
-                          cfg.threshold)
+                          cfg.threshold, to_absolute_path(cfg.pair_filter) if cfg.pair_filter else None)
     errors: list[DataError] = []
     source = cfg.input if cfg.input == "-" else to_absolute_path(cfg.input)
     articles = read_articles(source, errors=errors)

@@ -15,6 +15,7 @@ import json
 import platform
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import stance
@@ -29,25 +30,15 @@ class CheckpointError(ValueError):
     """A checkpoint folder that is missing, incomplete, tampered with, or made for another task."""
 
 
-def save_checkpoint(model: StanceModel, folder: str | Path, *, config: dict, data_hash: str, metrics: dict,
-                    card: str) -> Path:
+def save_folder(folder: str | Path, write: Callable[[Path], None], meta_name: str, meta: dict) -> Path:
+    """Write a model folder atomically: `write(tmp)` puts the files in, then the metadata and a manifest of
+    sha256 digests are added and the folder is moved into place."""
     folder = Path(folder)
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
     try:
-        model.save_files(tmp)
-        meta = {
-            "format_version": 1,
-            "kind": model.kind,
-            "task": model.task,
-            "labels": model.labels,
-            "config": config,
-            "data_sha256": data_hash,
-            "metrics": metrics,
-            "versions": {"stance": stance.__version__, "python": platform.python_version()},
-        }
-        atomic_write_json(tmp / META, meta)
-        (tmp / "README.md").write_text(card, encoding="utf-8")
+        write(tmp)
+        atomic_write_json(tmp / meta_name, meta)
         files = sorted(p for p in tmp.rglob("*") if p.is_file() and p.name != MANIFEST)
         atomic_write_json(tmp / MANIFEST, {str(p.relative_to(tmp)): sha256_file(p) for p in files})
         replace_dir(tmp, folder)
@@ -57,13 +48,13 @@ def save_checkpoint(model: StanceModel, folder: str | Path, *, config: dict, dat
     return folder
 
 
-def verify_checkpoint(folder: str | Path) -> dict:
-    """Check the manifest and return the metadata; raise CheckpointError with what is wrong."""
+def verify_folder(folder: str | Path, meta_name: str) -> dict:
+    """Check a folder against its manifest and return its metadata; raise CheckpointError with what is wrong."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CheckpointError(f"{folder}: no such checkpoint folder (train one with scripts/train.py)")
-    if not (folder / MANIFEST).is_file() or not (folder / META).is_file():
-        raise CheckpointError(f"{folder}: not a complete stance checkpoint (no {MANIFEST} / {META})")
+    if not (folder / MANIFEST).is_file() or not (folder / meta_name).is_file():
+        raise CheckpointError(f"{folder}: not a complete checkpoint (no {MANIFEST} / {meta_name})")
     manifest = json.loads((folder / MANIFEST).read_text())
     for rel, digest in manifest.items():
         path = folder / rel
@@ -74,7 +65,31 @@ def verify_checkpoint(folder: str | Path) -> dict:
     extra = {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()} - set(manifest) - {MANIFEST}
     if extra:
         raise CheckpointError(f"{folder}: files not in the manifest: {sorted(extra)}")
-    return json.loads((folder / META).read_text())
+    return json.loads((folder / meta_name).read_text())
+
+
+def save_checkpoint(model: StanceModel, folder: str | Path, *, config: dict, data_hash: str, metrics: dict,
+                    card: str) -> Path:
+    meta = {
+        "format_version": 1,
+        "kind": model.kind,
+        "task": model.task,
+        "labels": model.labels,
+        "config": config,
+        "data_sha256": data_hash,
+        "metrics": metrics,
+        "versions": {"stance": stance.__version__, "python": platform.python_version()},
+    }
+
+    def write(tmp: Path) -> None:
+        model.save_files(tmp)
+        (tmp / "README.md").write_text(card, encoding="utf-8")
+
+    return save_folder(folder, write, META, meta)
+
+
+def verify_checkpoint(folder: str | Path) -> dict:
+    return verify_folder(folder, META)
 
 
 def load_checkpoint(folder: str | Path, *, task: str | None = None) -> StanceModel:

@@ -1,7 +1,10 @@
 """Steps 3 and 5: mentions per sentence, then the (actor, target) pairs to classify.
 
-A pair is a candidate where the actor is mentioned in the sentence or is its speaker, and the target is
-referenced in the sentence; an actor is never paired with itself.
+A pair is a candidate where the actor is mentioned in the sentence or is spoken of there (speaker, pronoun, "the
+two men", a record's speaker) and the target is referenced in the sentence; an actor is never paired with itself.
+With `context_targets`, a target named in the previous sentence also counts as referenced (news often takes it up
+as "the accord", "him"): a wider net that a pair filter (stance.pipeline.pair_filter) then narrows.
+Each candidate records where its actor and target came from (`actor_source`, `target_source`).
 """
 
 from __future__ import annotations
@@ -25,32 +28,36 @@ def mentions_by_sentence(text: str, sentences: list[Sentence], lexicon: Lexicon,
     return out
 
 
-def article_candidates(article: dict, lexicon: Lexicon) -> tuple[list[Sentence], list[dict]]:
+def article_candidates(article: dict, lexicon: Lexicon, context_targets: bool = False) -> tuple[list[Sentence], list[dict]]:
     text, date = article["text"], article.get("date") or ""
     sentences = split_sentences(text, content_spans(text))
     mentions = mentions_by_sentence(text, sentences, lexicon, date)
-    speakers = attribute(sentences, mentions, article.get("speaker") or "")
+    spoken = attribute(sentences, mentions, article.get("speaker") or "")
     rows = []
-    for k, (sent, ments, speaker) in enumerate(zip(sentences, mentions, speakers)):
-        actors: dict[str, tuple[str | None, int]] = {}
-        if speaker is not None:
-            actors[speaker.code] = (speaker.mention, speaker.start)
+    for k, (sent, ments, speakers) in enumerate(zip(sentences, mentions, spoken)):
+        actors: dict[str, tuple[str | None, int, str]] = {}
         for m in ments:
             if m.as_actor and m.code not in actors:
-                actors[m.code] = (m.surface, m.start - sent.start)
-        targets: dict[str, tuple[str, int]] = {}
+                actors[m.code] = (m.surface, m.start - sent.start, "named")
+        for spk in speakers:
+            actors.setdefault(spk.code, (spk.mention, spk.start, spk.kind))
+        targets: dict[str, tuple[str, int, str]] = {}
         for m in ments:
             if m.as_target and m.code not in targets:
-                targets[m.code] = (m.surface, m.start - sent.start)
+                targets[m.code] = (m.surface, m.start - sent.start, "text")
+        if context_targets and k:
+            for m in mentions[k - 1]:
+                if m.as_target and m.code not in targets:
+                    targets[m.code] = (m.surface, -1, "context")
         context = sentences[k - 1].text if k else ""
-        for actor, (a_mention, a_start) in actors.items():
-            for target, (t_mention, t_start) in targets.items():
+        for actor, (a_mention, a_start, a_source) in actors.items():
+            for target, (t_mention, t_start, t_source) in targets.items():
                 if actor == target:
                     continue
                 rows.append({
                     "id": f"{article['id']}-s{k}-{actor}-{target}", "doc_id": article["id"], "date": date,
                     "sentence": k, "start": sent.start, "end": sent.end, "text": sent.text, "context": context,
-                    "actor": actor, "actor_mention": a_mention, "actor_start": a_start,
-                    "target": target, "target_mention": t_mention, "target_start": t_start,
+                    "actor": actor, "actor_mention": a_mention, "actor_start": a_start, "actor_source": a_source,
+                    "target": target, "target_mention": t_mention, "target_start": t_start, "target_source": t_source,
                 })
     return sentences, rows
