@@ -68,3 +68,21 @@ def train_pair_filter(cfg) -> None:
     except (ValueError, FileNotFoundError) as exc:
         _fail(exc)
     print(f"pair filter: {_run_dir() / 'pair_filter'}")
+
+
+@hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="report")
+def report(cfg) -> None:
+    from stance.report.run import run_report
+
+    try:
+        code = run_report(cfg)
+    except (ValueError, FileNotFoundError) as exc:
+        _fail(exc)
+    sys.exit(code)
+
+
+@hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="showcase")
+def showcase(cfg) -> None:
+    from stance.report.showcase import run_showcase
+
+    print(json.dumps(run_showcase(cfg, _run_dir())))

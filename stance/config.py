@@ -50,7 +50,7 @@ class TrainerConfig:
     weight_decay: float = 0.01
     warmup_ratio: float = 0.1
     patience: int = 2  # epochs without dev macro-F1 gain before stopping
-    dev_fraction: float = 0.15
+    dev_fraction: float = 0.15  # 0: no dev split (train on all rows, fixed epochs, in-sample scores)
     class_weights: bool = True
     threads: int = 0  # 0 = torch's default
     intermediate_epochs: int = 1  # epochs over each `intermediate` data set before the main data
@@ -108,9 +108,42 @@ class PairFilterConfig:
     seed: int = 0
 
 
+@dataclass
+class ReportConfig:
+    predictions: str = MISSING  # predict's JSONL, or a folder of JSONL shards
+    output: str = MISSING  # report folder
+    period: str = "year"  # day | month | quarter | year
+    actors: Optional[list[str]] = None  # null: the most frequent `top_actors`
+    targets: Optional[list[str]] = None
+    top_actors: int = 12
+    top_cells: int = 6  # actor x target cells drawn in the time series
+    min_instances: int = 3  # minimum evidence for a time-series point
+    n_boot: int = 1000
+    seed: int = 0
+    title: str = "Stance report"
+
+
+@dataclass
+class ShowcaseConfig:
+    data: DataConfig = MISSING  # the silver instances the cross-fitted models train on
+    model: ModelConfig = MISSING
+    task: TaskConfig = MISSING
+    trainer: TrainerConfig = MISSING
+    logger: LoggerConfig = MISSING
+    sentences: str = MISSING  # the speeches' sentences.jsonl (doc_id, speaker, date, text)
+    folds: int = 5
+    period: str = "year"
+    lexicon: str = "conf/actors/libya.yaml"
+    threshold: float = 0.5
+    min_instances: int = 3  # cells with fewer instances on either side are left out of the correlation
+    seed: int = 0
+
+
 def register_configs() -> None:
     cs = ConfigStore.instance()
     cs.store(name="train_schema", node=TrainConfig)
     cs.store(name="evaluate_schema", node=EvaluateConfig)
     cs.store(name="predict_schema", node=PredictConfig)
     cs.store(name="pair_filter_schema", node=PairFilterConfig)
+    cs.store(name="report_schema", node=ReportConfig)
+    cs.store(name="showcase_schema", node=ShowcaseConfig)

@@ -80,8 +80,13 @@ def _trie_regex(words: list[str]) -> str:
 
 
 class Lexicon:
-    def __init__(self, entities: dict, path: str | Path = "<dict>", targets=TARGETS):
+    def __init__(self, entities: dict, path: str | Path = "<dict>", targets=TARGETS, delegations: dict | None = None):
         self.path, self.targets = str(path), tuple(targets)
+        # a speaker code whose delegation stands for a period-dependent camp (Libya's seat at the UN)
+        self.delegations = {
+            code: [(rule["code"], _bound(rule.get("from"), False), _bound(rule.get("to"), True)) for rule in rules]
+            for code, rules in (delegations or {}).items()
+        }
         self.names: dict[str, str] = {}
         self.aliases: list[Alias] = []
         for code, entry in (entities or {}).items():
@@ -118,7 +123,7 @@ class Lexicon:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if not isinstance(data, dict) or "entities" not in data:
             raise ValueError(f"{path}: expected a mapping with an `entities:` key")
-        return cls(data["entities"], path, targets)
+        return cls(data["entities"], path, targets, data.get("delegations"))
 
     @lru_cache(maxsize=64)
     def _compiled(self, period: str) -> tuple[re.Pattern, dict[str, Alias]]:
@@ -128,6 +133,16 @@ class Lexicon:
                 table[alias.surface] = alias
         pattern = re.compile(r"(?<![\w-])(?:" + _trie_regex(sorted(table)) + r")(?![\w])") if table else None
         return pattern, table
+
+    def resolve_speaker(self, speaker: str, date: str = "") -> str:
+        """A record's `speaker` (a code, "USA (White House)", or an alias) -> the codebook code of its actor."""
+        speaker = (speaker or "").strip()
+        match = re.match(r"^([A-Z]{2,4})\b", speaker)
+        code = match.group(1) if match else next((m.code for m in self.find(speaker, date) if m.as_actor), "")
+        for camp, start, end in self.delegations.get(code, ()):
+            if Alias("", camp, True, True, start=start, end=end).active(date):
+                return camp
+        return code
 
     def find(self, text: str, date: str = "") -> list[Mention]:
         """Non-overlapping mentions, longest alias first at each position; `date` (YYYY[-MM]) picks windows."""

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from stance.data.readers import DataError, read_articles
 from stance.lexicon import Lexicon
-from stance.models import load_checkpoint
+from stance.models import StanceModel, load_checkpoint
 from stance.pipeline.aggregate import aggregate
 from stance.pipeline.candidates import article_candidates
 from stance.pipeline.pair_filter import PairFilter
@@ -24,9 +24,10 @@ from stance.pipeline.pair_filter import PairFilter
 class Predictor:
     """Loaded once (a checkpoint and a lexicon), then applied to any number of articles."""
 
-    def __init__(self, checkpoint: str | Path, lexicon: str | Path, batch_size: int = 64, threshold: float = 0.5,
+    def __init__(self, checkpoint, lexicon: str | Path, batch_size: int = 64, threshold: float = 0.5,
                  pair_filter: str | Path | None = None):
-        self.model = load_checkpoint(checkpoint)
+        """`checkpoint`: a checkpoint folder, or a model already in memory (a StanceModel)."""
+        self.model = checkpoint if isinstance(checkpoint, StanceModel) else load_checkpoint(checkpoint)
         self.lexicon = Lexicon.load(lexicon)
         self.pair_filter = PairFilter.load(pair_filter) if pair_filter else None
         self.batch_size, self.threshold = batch_size, threshold

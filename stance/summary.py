@@ -30,7 +30,7 @@ def _evaluations(m: dict):
     else:
         for split, result in m["results"].items():
             for head, r in result.items():
-                yield (f"{m['data']} dev" if split == "dev" else f"{m['data']} -> {split}"), head, r
+                yield (f"{m['data']} {split}" if split in ("dev", "train_in_sample") else f"{m['data']} -> {split}"), head, r
 
 
 def summarize(rows: list[dict]) -> list[dict]:

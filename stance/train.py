@@ -76,19 +76,24 @@ def run_train(cfg, run_dir: str | Path) -> dict:
         ms = metrics["mean_std"][primary]["macro_f1"]
         print(f"per-fold macro-F1 {ms['mean']:.3f} +/- {ms['std']:.3f}")
     else:
-        tr_idx, dev_idx = grouped_dev_split(ds, cfg.trainer.dev_fraction, cfg.seed)
-        train, dev = ds.select(tr_idx), ds.select(dev_idx)
+        if cfg.trainer.dev_fraction > 0:
+            tr_idx, dev_idx = grouped_dev_split(ds, cfg.trainer.dev_fraction, cfg.seed)
+            train, dev = ds.select(tr_idx), ds.select(dev_idx)
+        else:  # train on everything for the configured epochs; the scores below are in-sample, and say so
+            train, dev = ds, None
         model = _fit(cfg, train, dev, logger, intermediate)
-        results = {"dev": score(model, dev, seed=cfg.seed, plots_dir=run_dir, prefix="dev_")}
+        split = "dev" if dev is not None else "train_in_sample"
+        results = {split: score(model, dev if dev is not None else train, seed=cfg.seed, plots_dir=run_dir,
+                                prefix=f"{split}_")}
         for name, dcfg in cfg.eval_data.items():
             extra = _task_rows(load_data(dcfg), cfg.task.name)
             results[name] = score(model, extra, seed=cfg.seed, plots_dir=run_dir, prefix=f"{name}_")
             print(format_table(results[name][primary], f"{primary} on {name}"))
         metrics = {"mode": "dev", "task": cfg.task.name, "model": cfg.model.name, "data": cfg.data.name,
-                   "seed": cfg.seed, "results": results, **headline(results["dev"])}
+                   "seed": cfg.seed, "results": results, **headline(results[split])}
         if hasattr(model, "fit_info"):
             metrics["fit"] = model.fit_info
-        print(format_table(results["dev"][primary], f"{primary} on the grouped dev split"))
+        print(format_table(results[split][primary], f"{primary} on {split.replace('_', ' ')}"))
         if cfg.save_checkpoint:
             resolved = OmegaConf.to_container(cfg, resolve=True)
             meta = {"task": model.task, "kind": model.kind, "labels": model.labels, "config": resolved,

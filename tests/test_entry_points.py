@@ -105,3 +105,8 @@ def test_experiment_files_compose(name):
         assert cfg.intermediate.dse.format == "dse" and cfg.model.kind == "finetune"
     else:
         assert cfg.task.name == "sentiment" and cfg.eval_data.devtest_mt.format == "newsmtsc"
+
+
+def test_dev_fraction_zero_trains_on_everything(instances_file, tmp_path):
+    metrics = run_train(_train_cfg(instances_file, "model=tfidf_lr", "cv=0", "trainer.dev_fraction=0"), tmp_path / "r")
+    assert list(metrics["results"]) == ["train_in_sample"] and metrics["n"] == 24

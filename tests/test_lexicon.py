@@ -44,3 +44,18 @@ def test_shipped_lexicon_loads():
     assert {"GNA", "LNA", "UN", "RUS", "EGY", "TUR", "ARE"} <= set(lex.names)
     codes = {m.code for m in lex.find("Egyptian President Sisi and Turkey's Erdogan discussed the GNA.", "2020")}
     assert {"EGY", "TUR", "GNA"} <= codes
+
+
+def test_speaker_resolution_and_libya_delegation():
+    lex = Lexicon.load(DEFAULT_LEXICON)
+    assert lex.resolve_speaker("USA (White House)", "2022") == "USA"
+    assert lex.resolve_speaker("LBY", "2015") == "LNA" and lex.resolve_speaker("LBY", "2019") == "GNA"
+    assert lex.resolve_speaker("Russia", "") == "RUS" and lex.resolve_speaker("", "2019") == ""
+
+
+def test_first_person_statements_belong_to_the_record_speaker():
+    from stance.pipeline.candidates import article_candidates
+
+    _, rows = article_candidates({"id": "s", "text": "We support the Government of National Accord.", "date": "2017",
+                                  "speaker": "MLT"}, Lexicon.load(DEFAULT_LEXICON))
+    assert [(r["actor"], r["target"], r["actor_source"]) for r in rows] == [("MLT", "GNA", "record")]

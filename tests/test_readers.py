@@ -88,3 +88,9 @@ def test_articles_reader_keeps_going_past_bad_entries(tmp_path):
     arts = list(read_articles(jsonl, errors=errors))
     assert [a["id"] for a in arts] == ["x", "y"] and arts[1]["date"] == "2020-01"
     assert len(errors) == 1 and "a.jsonl:2" in str(errors[0])
+
+
+def test_folder_metadata_gives_dates(tmp_path):
+    (tmp_path / "a.txt").write_text("text", encoding="utf-8")
+    (tmp_path / "metadata.jsonl").write_text('{"id": "a", "date": "2019-04", "speaker": "USA"}\n')
+    assert list(read_articles(tmp_path)) == [{"id": "a", "text": "text", "date": "2019-04", "speaker": "USA"}]

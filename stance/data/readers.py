@@ -243,8 +243,10 @@ def read_articles(path, *, errors: list | None = None, stdin=None) -> Iterator[d
         files = sorted(f for f in p.iterdir() if f.suffix == ".txt")
         if not files:
             errors.append(DataError(p, None, "folder holds no .txt articles"))
+        meta = _folder_metadata(p / "metadata.jsonl", errors)
         for f in files:
-            yield from _text_article(f.stem, f.read_bytes(), f, errors)
+            for article in _text_article(f.stem, f.read_bytes(), f, errors):
+                yield {**article, **meta.get(f.stem, {})}
     elif p.suffix in (".jsonl", ".json"):
         for lineno, rec in iter_jsonl(p, skip_bad=True, errors=errors):
             text, art_id = rec.get("text"), rec.get("id", f"line{lineno}")
@@ -260,6 +262,20 @@ def read_articles(path, *, errors: list | None = None, stdin=None) -> Iterator[d
         yield from _text_article(p.stem, p.read_bytes(), p, errors)
     else:
         raise DataError(p, None, "no such file or folder (give a .txt file, a folder of .txt, a .jsonl file or -)")
+
+
+def _folder_metadata(path: Path, errors: list) -> dict[str, dict]:
+    """Optional `metadata.jsonl` beside a folder's .txt files: {"id": file stem, "date"?, "speaker"?} per line."""
+    if not path.is_file():
+        return {}
+    meta = {}
+    for lineno, rec in iter_jsonl(path, skip_bad=True, errors=errors):
+        date = rec.get("date") or ""
+        if not isinstance(date, str) or not DATE_RE.match(date):
+            errors.append(DataError(path, lineno, f"date {date!r} must be YYYY, YYYY-MM or YYYY-MM-DD; ignored"))
+            date = ""
+        meta[str(rec.get("id"))] = {"date": date, "speaker": str(rec.get("speaker") or "")}
+    return meta
 
 
 def _text_article(art_id: str, data: bytes, where, errors: list) -> Iterable[dict]:

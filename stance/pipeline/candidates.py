@@ -32,7 +32,7 @@ def article_candidates(article: dict, lexicon: Lexicon, context_targets: bool = 
     text, date = article["text"], article.get("date") or ""
     sentences = split_sentences(text, content_spans(text))
     mentions = mentions_by_sentence(text, sentences, lexicon, date)
-    spoken = attribute(sentences, mentions, article.get("speaker") or "")
+    spoken = attribute(sentences, mentions, lexicon.resolve_speaker(article.get("speaker") or "", date))
     rows = []
     for k, (sent, ments, speakers) in enumerate(zip(sentences, mentions, spoken)):
         actors: dict[str, tuple[str | None, int, str]] = {}
