@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -24,10 +25,15 @@ def _task_rows(ds, task: str):
     return ds.filter(lambda *labels: any(v is not None for v in labels), input_columns=list(heads))
 
 
-def _fit(cfg, train, dev, logger, intermediate):
+def _fit(cfg, train, dev, logger, intermediate, state_dir: Path):
+    """Fit one model. A killed run leaves its per-epoch state in `state_dir`; the same command with the same
+    hydra.run.dir resumes from it. The state is removed once the model is fitted."""
     seed_everything(cfg.seed)
     model = build_model(cfg.model, cfg.task.name)
-    model.fit(train, dev, cfg.trainer, seed=cfg.seed, logger=logger, intermediate=intermediate)
+    model.fit(train, dev, cfg.trainer, seed=cfg.seed, logger=logger, intermediate=intermediate, state_dir=state_dir)
+    shutil.rmtree(state_dir, ignore_errors=True)
+    if state_dir.parent.is_dir() and not any(state_dir.parent.iterdir()):
+        state_dir.parent.rmdir()
     return model
 
 
@@ -53,7 +59,7 @@ def run_train(cfg, run_dir: str | Path) -> dict:
             if cfg.model.kind == "finetune":
                 tr2, dev_idx = grouped_dev_split(train, cfg.trainer.dev_fraction, cfg.seed)
                 train, dev = train.select(tr2), train.select(dev_idx)
-            model = _fit(cfg, train, dev, logger, intermediate)
+            model = _fit(cfg, train, dev, logger, intermediate, run_dir / "train_state" / f"fold{k}")
             proba = model.predict_proba(test.to_list(), cfg.trainer.eval_batch_size)
             result = score(model, test, seed=cfg.seed, proba=proba)
             folds.append(result)
@@ -81,7 +87,7 @@ def run_train(cfg, run_dir: str | Path) -> dict:
             train, dev = ds.select(tr_idx), ds.select(dev_idx)
         else:  # train on everything for the configured epochs; the scores below are in-sample, and say so
             train, dev = ds, None
-        model = _fit(cfg, train, dev, logger, intermediate)
+        model = _fit(cfg, train, dev, logger, intermediate, run_dir / "train_state" / "main")
         split = "dev" if dev is not None else "train_in_sample"
         results = {split: score(model, dev if dev is not None else train, seed=cfg.seed, plots_dir=run_dir,
                                 prefix=f"{split}_")}

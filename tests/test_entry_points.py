@@ -110,3 +110,18 @@ def test_experiment_files_compose(name):
 def test_dev_fraction_zero_trains_on_everything(instances_file, tmp_path):
     metrics = run_train(_train_cfg(instances_file, "model=tfidf_lr", "cv=0", "trainer.dev_fraction=0"), tmp_path / "r")
     assert list(metrics["results"]) == ["train_in_sample"] and metrics["n"] == 24
+
+
+@pytest.mark.parametrize("change, message", [({"stance": "pro"}, "stance 'pro' not allowed; allowed: support"),
+                                             ({"doc_id": None}, "missing required field 'doc_id'")])
+def test_cli_bad_training_file_exits_2_with_file_line_and_fix(tmp_path, change, message):
+    from tests.conftest import make_instances, write_jsonl
+
+    rows = make_instances(2)
+    rows[4].update(change)
+    if change.get("doc_id", 1) is None:
+        del rows[4]["doc_id"]
+    path = write_jsonl(tmp_path / "bad.jsonl", rows)
+    run = _run("train", "model=majority", "data=instances", f"data.path={path}", f"hydra.run.dir={tmp_path / 'r'}")
+    assert run.returncode == 2 and f"bad.jsonl:5: {message}" in run.stderr
+    assert not (tmp_path / "r/metrics.json").exists()

@@ -23,9 +23,9 @@ class StanceModel(ABC):
 
     @abstractmethod
     def fit(self, train: Dataset, dev: Dataset | None, trainer_cfg, seed: int, logger=None,
-            intermediate: tuple = ()) -> None:
-        """`intermediate`: (name, Dataset) pairs to train on first (transfer); families that cannot use them
-        ignore them."""
+            intermediate: tuple = (), state_dir: Path | None = None) -> None:
+        """`intermediate`: (name, Dataset) pairs to train on first (transfer); `state_dir`: where an iterative
+        trainer keeps its per-epoch state to resume from. Families that cannot use them ignore them."""
 
     @abstractmethod
     def predict_proba(self, rows: list[dict], batch_size: int = 64) -> dict[str, np.ndarray]:

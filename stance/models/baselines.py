@@ -37,7 +37,7 @@ class MajorityModel(StanceModel):
 
     kind = "majority"
 
-    def fit(self, train: Dataset, dev=None, trainer_cfg=None, seed: int = 0, logger=None, intermediate=()) -> None:
+    def fit(self, train: Dataset, dev=None, trainer_cfg=None, seed: int = 0, logger=None, intermediate=(), state_dir=None) -> None:
         self.prior = {}
         for head, labels in self.labels.items():
             values = [v for v in train[head] if v is not None]
@@ -86,7 +86,7 @@ class TfidfLRModel(StanceModel):
         clf = LogisticRegression(C=cfg.C, class_weight="balanced", max_iter=2000, random_state=seed)
         return Pipeline([("features", features), ("clf", clf)])
 
-    def fit(self, train: Dataset, dev=None, trainer_cfg=None, seed: int = 0, logger=None, intermediate=()) -> None:
+    def fit(self, train: Dataset, dev=None, trainer_cfg=None, seed: int = 0, logger=None, intermediate=(), state_dir=None) -> None:
         self.pipelines = {}
         for head in self.labels:
             rows = head_rows(train, head)

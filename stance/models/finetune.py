@@ -6,12 +6,18 @@ A plain loop rather than the HF Trainer: two heads with partial labels and custo
 from __future__ import annotations
 
 import copy
+import hashlib
+import json
+from pathlib import Path
 
 import numpy as np
 import torch
 from sklearn.metrics import f1_score
+from omegaconf import OmegaConf
 from torch import nn
 from tqdm.auto import tqdm
+
+from stance.models.train_state import load_state, save_state
 
 
 
@@ -48,7 +54,8 @@ def dev_score(model, rows: list[dict], batch_size: int) -> float:
 
 
 def run_epochs(model, rows: list[dict], dev_rows: list[dict] | None, cfg, epochs: int, seed: int, logger=None,
-               phase: str = "train") -> dict:
+               phase: str = "train", state_dir: Path | None = None) -> dict:
+    """Train for `epochs`; with `state_dir`, save the loop's state after each epoch and resume from it if present."""
     net = model.net
     enc = model.encode(rows)
     targets = _targets(rows, model.labels)
@@ -65,13 +72,26 @@ def run_epochs(model, rows: list[dict], dev_rows: list[dict] | None, cfg, epochs
     sched = torch.optim.lr_scheduler.LambdaLR(
         optim, lambda s: (s + 1) / max(1, warmup) if s < warmup else max(0.0, (total - s) / max(1, total - warmup))
     )
-    gen = torch.Generator().manual_seed(seed)
     best = {"score": -1.0, "state": None, "epoch": 0}
-    stale = 0
+    stale, first, done = 0, 1, False
+    fingerprint = hashlib.sha256(json.dumps([OmegaConf.to_container(cfg), OmegaConf.to_container(model.cfg),
+                                             seed, len(rows), phase]).encode()).hexdigest()
+    restored = load_state(state_dir, net, optim, sched) if state_dir is not None else None
+    if restored is not None:
+        loop, best_weights = restored
+        if loop["fingerprint"] != fingerprint:
+            raise ValueError(f"{state_dir} holds the state of a run with another config or data; resume with the "
+                             f"same settings, or use a new hydra.run.dir")
+        best = {"score": loop["best_score"], "state": best_weights, "epoch": loop["best_epoch"]}
+        stale, first, done = loop["stale"], loop["epoch"] + 1, loop["done"]
+        print(f"  resumed {phase} from {state_dir} after epoch {loop['epoch']}")
     progress = logger is None or logger.progress
-    for epoch in range(1, epochs + 1):
+    for epoch in range(first, epochs + 1):
+        if done:
+            break
         net.train()
-        order = torch.randperm(len(rows), generator=gen).tolist()
+        # the order of an epoch depends on (seed, epoch) only, so a resumed run sees the same batches
+        order = torch.randperm(len(rows), generator=torch.Generator().manual_seed(seed * 10_007 + epoch)).tolist()
         running = 0.0
         bar = tqdm(range(0, len(order), cfg.batch_size), desc=f"{phase} epoch {epoch}/{epochs}", disable=not progress,
                    leave=False)
@@ -98,8 +118,11 @@ def run_epochs(model, rows: list[dict], dev_rows: list[dict] | None, cfg, epochs
                 stale += 1
         if logger is not None:
             logger.log(record)
-        if dev_rows and stale >= cfg.patience:
-            break
+        done = bool(dev_rows) and stale >= cfg.patience
+        if state_dir is not None:
+            save_state(state_dir, net, optim, sched, {"epoch": epoch, "stale": stale, "done": done, "fingerprint": fingerprint,
+                                                      "best_score": best["score"], "best_epoch": best["epoch"]},
+                       best["state"])
     if best["state"] is not None:
         net.load_state_dict(best["state"])
     return {"best_epoch": best["epoch"], "best_dev_macro_f1": best["score"]}
@@ -124,10 +147,11 @@ def _intermediate(model, intermediate, cfg, seed: int, logger) -> None:
         model.labels = saved_labels
 
 
-def fit_model(model, train, dev, cfg, seed: int, logger=None, intermediate=()) -> dict:
+def fit_model(model, train, dev, cfg, seed: int, logger=None, intermediate=(), state_dir: Path | None = None) -> dict:
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
-    _intermediate(model, intermediate, cfg, seed, logger)
+    if state_dir is None or not state_dir.exists():  # a saved main-phase state already includes the transfer
+        _intermediate(model, intermediate, cfg, seed, logger)
     rows = train.to_list()
     dev_rows = dev.to_list() if dev is not None and len(dev) else None
-    return run_epochs(model, rows, dev_rows, cfg, cfg.epochs, seed, logger)
+    return run_epochs(model, rows, dev_rows, cfg, cfg.epochs, seed, logger, state_dir=state_dir)

@@ -100,14 +100,14 @@ class FineTunedModel(StanceModel):
     def encode(self, rows: list[dict]) -> Encoded:
         return Encoded(self.tokenizer, rows, self.names, self.cfg.max_length, self.cfg.use_context)
 
-    def fit(self, train, dev, trainer_cfg, seed: int = 0, logger=None, intermediate=()) -> None:
+    def fit(self, train, dev, trainer_cfg, seed: int = 0, logger=None, intermediate=(), state_dir=None) -> None:
         from stance.lexicon import actor_names
         from stance.models.finetune import fit_model
 
         torch.manual_seed(seed)
         self.names = actor_names()
         self._build()
-        self.fit_info = fit_model(self, train, dev, trainer_cfg, seed, logger, intermediate)
+        self.fit_info = fit_model(self, train, dev, trainer_cfg, seed, logger, intermediate, state_dir)
 
     @torch.inference_mode()
     def predict_proba(self, rows, batch_size: int = 64) -> dict[str, np.ndarray]:
