@@ -32,7 +32,10 @@ def train(cfg) -> float:
         metrics = run_train(cfg, _run_dir())
     except (ValueError, FileNotFoundError) as exc:
         _fail(exc)
-    print(json.dumps({k: metrics[k] for k in ("macro_f1", "accuracy", "n")} | {"run_dir": str(_run_dir())}))
+    from stance import distributed
+
+    if distributed.is_main():
+        print(json.dumps({k: metrics[k] for k in ("macro_f1", "accuracy", "n")} | {"run_dir": str(_run_dir())}))
     return metrics["macro_f1"]  # the value sweepers (Optuna) optimise
 
 

@@ -88,6 +88,17 @@ class EvaluateConfig:
 
 
 @dataclass
+class RayConfig:
+    address: Optional[str] = None  # null: start Ray on this machine; "auto" or ray://host:port joins a cluster
+    num_cpus_total: Optional[int] = None  # local Ray only: CPUs it may use (null: all)
+    batch_size: int = 32  # articles per map_batches call
+    concurrency: int = 2  # predictor actors (each loads the checkpoint once)
+    num_cpus: float = 1.0  # per actor
+    num_gpus: float = 0.0  # per actor
+    shard_size: int = 10_000  # articles per output shard
+
+
+@dataclass
 class PredictConfig:
     checkpoint: str = MISSING
     input: str = MISSING  # .txt file, folder of .txt, .jsonl, or - (stdin)
@@ -97,7 +108,8 @@ class PredictConfig:
     batch_size: int = 64
     threshold: float = 0.5  # cells whose winning probability is below this say `uncertain`
     pair_filter: Optional[str] = None  # a trained candidate-pair filter folder; widens then filters candidates
-    engine: str = "local"  # local | ray
+    engine: str = "local"  # local | ray (output is then a folder of JSONL shards)
+    ray: RayConfig = field(default_factory=RayConfig)
     seed: int = 0
 
 

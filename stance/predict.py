@@ -93,8 +93,16 @@ def run_predict(cfg) -> int:
         fmt = "table"
     elif fmt not in ("jsonl", "csv"):
         raise ValueError(f"format={fmt!r} not supported; choose jsonl or csv")
-    if cfg.engine != "local":
-        raise ValueError(f"engine={cfg.engine!r} is not available; use engine=local")
+    if cfg.engine not in ("local", "ray"):
+        raise ValueError(f"engine={cfg.engine!r} unknown; choose local or ray")
+    if cfg.engine == "ray":
+        from stance.ray_engine import run_ray_predict
+
+        if cfg.output is None:
+            raise ValueError("engine=ray writes a folder of JSONL shards: give output=DIR")
+        return run_ray_predict(cfg, to_absolute_path(cfg.checkpoint), to_absolute_path(cfg.lexicon),
+                               to_absolute_path(cfg.pair_filter) if cfg.pair_filter else None,
+                               to_absolute_path(cfg.input), to_absolute_path(cfg.output))
     predictor = Predictor(to_absolute_path(cfg.checkpoint), to_absolute_path(cfg.lexicon), cfg.batch_size,
                           cfg.threshold, to_absolute_path(cfg.pair_filter) if cfg.pair_filter else None)
     errors: list[DataError] = []

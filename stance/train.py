@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 from omegaconf import OmegaConf
 
+from stance import distributed
 from stance.card import model_card
 from stance.data.readers import load_data
 from stance.data.splits import grouped_dev_split, iter_folds
@@ -31,23 +32,26 @@ def _fit(cfg, train, dev, logger, intermediate, state_dir: Path):
     seed_everything(cfg.seed)
     model = build_model(cfg.model, cfg.task.name)
     model.fit(train, dev, cfg.trainer, seed=cfg.seed, logger=logger, intermediate=intermediate, state_dir=state_dir)
-    shutil.rmtree(state_dir, ignore_errors=True)
-    if state_dir.parent.is_dir() and not any(state_dir.parent.iterdir()):
+    if distributed.is_main():
+        shutil.rmtree(state_dir, ignore_errors=True)
+    if distributed.is_main() and state_dir.parent.is_dir() and not any(state_dir.parent.iterdir()):
         state_dir.parent.rmdir()
     return model
 
 
 def run_train(cfg, run_dir: str | Path) -> dict:
     run_dir = Path(run_dir)
+    main = distributed.is_main()  # under torchrun every rank trains; rank 0 alone writes the run folder
     run_dir.mkdir(parents=True, exist_ok=True)
     seed_everything(cfg.seed)
     ds = _task_rows(load_data(cfg.data), cfg.task.name)
     if len(ds) == 0:
         raise ValueError(f"data {cfg.data.name} has no {cfg.task.name} labels")
-    logger = RunLogger(run_dir, cfg.logger.name, cfg.logger.progress)
+    logger = RunLogger(run_dir if main else None, cfg.logger.name, cfg.logger.progress and main)
     intermediate = [(name, load_data(dcfg)) for name, dcfg in cfg.intermediate.items()]
     primary = heads_for(cfg.task.name)[0]
-    atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg))
+    if main:
+        atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg))
     print(f"{cfg.data.name}: {len(ds)} instances, {len(set(ds['doc_id']))} documents; task={cfg.task.name} "
           f"model={cfg.model.name} seed={cfg.seed}")
 
@@ -70,14 +74,15 @@ def run_train(cfg, run_dir: str | Path) -> dict:
         # pooled out-of-fold predictions: one score over every instance, CI by document bootstrap
         ids = ds["id"]
         pooled_proba = {h: np.array([oof[i][h] for i in ids]) for h in model.labels}
-        pooled = score(model, ds, seed=cfg.seed, proba=pooled_proba, plots_dir=run_dir, prefix="oof_")
+        pooled = score(model, ds, seed=cfg.seed, proba=pooled_proba, plots_dir=run_dir if main else None, prefix="oof_")
         metrics = {
             "mode": f"cv={cfg.cv}", "task": cfg.task.name, "model": cfg.model.name, "data": cfg.data.name,
             "seed": cfg.seed, "folds": folds,
             "mean_std": {h: summarize_folds([f[h] for f in folds if h in f]) for h in model.labels},
             "pooled": pooled, **headline(pooled),
         }
-        atomic_write_text(run_dir / "oof_predictions.jsonl", "".join(json.dumps(oof[i]) + "\n" for i in ids))
+        if main:
+            atomic_write_text(run_dir / "oof_predictions.jsonl", "".join(json.dumps(oof[i]) + "\n" for i in ids))
         print(format_table(pooled[primary], f"{primary}: out-of-fold, pooled over {len(folds)} folds"))
         ms = metrics["mean_std"][primary]["macro_f1"]
         print(f"per-fold macro-F1 {ms['mean']:.3f} +/- {ms['std']:.3f}")
@@ -89,18 +94,18 @@ def run_train(cfg, run_dir: str | Path) -> dict:
             train, dev = ds, None
         model = _fit(cfg, train, dev, logger, intermediate, run_dir / "train_state" / "main")
         split = "dev" if dev is not None else "train_in_sample"
-        results = {split: score(model, dev if dev is not None else train, seed=cfg.seed, plots_dir=run_dir,
-                                prefix=f"{split}_")}
+        results = {split: score(model, dev if dev is not None else train, seed=cfg.seed,
+                                plots_dir=run_dir if main else None, prefix=f"{split}_")}
         for name, dcfg in cfg.eval_data.items():
             extra = _task_rows(load_data(dcfg), cfg.task.name)
-            results[name] = score(model, extra, seed=cfg.seed, plots_dir=run_dir, prefix=f"{name}_")
+            results[name] = score(model, extra, seed=cfg.seed, plots_dir=run_dir if main else None, prefix=f"{name}_")
             print(format_table(results[name][primary], f"{primary} on {name}"))
         metrics = {"mode": "dev", "task": cfg.task.name, "model": cfg.model.name, "data": cfg.data.name,
                    "seed": cfg.seed, "results": results, **headline(results[split])}
         if hasattr(model, "fit_info"):
             metrics["fit"] = model.fit_info
         print(format_table(results[split][primary], f"{primary} on {split.replace('_', ' ')}"))
-        if cfg.save_checkpoint:
+        if cfg.save_checkpoint and main:
             resolved = OmegaConf.to_container(cfg, resolve=True)
             meta = {"task": model.task, "kind": model.kind, "labels": model.labels, "config": resolved,
                     "data_sha256": data_fingerprint(ds)}
@@ -109,5 +114,7 @@ def run_train(cfg, run_dir: str | Path) -> dict:
             save_checkpoint(model, run_dir / "checkpoint", config=resolved, data_hash=meta["data_sha256"],
                             metrics=metrics, card=model_card(meta, results, sources))
             print(f"checkpoint: {run_dir / 'checkpoint'}")
-    atomic_write_json(run_dir / "metrics.json", metrics)
+    if main:
+        atomic_write_json(run_dir / "metrics.json", metrics)
+    distributed.barrier()
     return metrics

@@ -63,7 +63,7 @@ def tiny_bert(tmp_path_factory) -> Path:
     return folder
 
 
-def compose(config_name: str, overrides: list[str]):
+def compose(config_name: str, overrides: list[str], return_hydra_config: bool = False):
     """The real config of an entry point, composed as Hydra would compose it from the command line."""
     from hydra import compose as hydra_compose
     from hydra import initialize_config_dir
@@ -72,4 +72,4 @@ def compose(config_name: str, overrides: list[str]):
 
     register_configs()
     with initialize_config_dir(config_dir=str(ROOT / "conf"), version_base="1.3"):
-        return hydra_compose(config_name=config_name, overrides=overrides)
+        return hydra_compose(config_name=config_name, overrides=overrides, return_hydra_config=return_hydra_config)

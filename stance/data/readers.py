@@ -236,35 +236,42 @@ def read_articles(path, *, errors: list | None = None, stdin=None) -> Iterator[d
         import sys
 
         data = (stdin or sys.stdin.buffer).read()
-        yield from _text_article("stdin", data, "<stdin>", errors)
+        yield from text_article("stdin", data, "<stdin>", errors)
         return
     p = Path(path_s)
     if p.is_dir():
         files = sorted(f for f in p.iterdir() if f.suffix == ".txt")
         if not files:
             errors.append(DataError(p, None, "folder holds no .txt articles"))
-        meta = _folder_metadata(p / "metadata.jsonl", errors)
+        meta = folder_metadata(p / "metadata.jsonl", errors)
         for f in files:
-            for article in _text_article(f.stem, f.read_bytes(), f, errors):
+            for article in text_article(f.stem, f.read_bytes(), f, errors):
                 yield {**article, **meta.get(f.stem, {})}
     elif p.suffix in (".jsonl", ".json"):
         for lineno, rec in iter_jsonl(p, skip_bad=True, errors=errors):
-            text, art_id = rec.get("text"), rec.get("id", f"line{lineno}")
-            if not isinstance(text, str):
-                errors.append(DataError(p, lineno, "missing string field 'text'"))
-                continue
-            date = rec.get("date") or ""
-            if not isinstance(date, str) or not DATE_RE.match(date):
-                errors.append(DataError(p, lineno, f"date {date!r} must be YYYY, YYYY-MM or YYYY-MM-DD; date ignored"))
-                date = ""
-            yield {"id": str(art_id), "text": text, "date": date, "speaker": str(rec.get("speaker") or "")}
+            article = article_record(rec, p, lineno, errors)
+            if article is not None:
+                yield article
     elif p.is_file():
-        yield from _text_article(p.stem, p.read_bytes(), p, errors)
+        yield from text_article(p.stem, p.read_bytes(), p, errors)
     else:
         raise DataError(p, None, "no such file or folder (give a .txt file, a folder of .txt, a .jsonl file or -)")
 
 
-def _folder_metadata(path: Path, errors: list) -> dict[str, dict]:
+def article_record(rec: dict, where, lineno, errors: list) -> dict | None:
+    """One JSONL article record, validated; None (with the reason in `errors`) when it has no text."""
+    text, art_id = rec.get("text"), rec.get("id", f"line{lineno}")
+    if not isinstance(text, str):
+        errors.append(DataError(where, lineno, "missing string field 'text'"))
+        return None
+    date = rec.get("date") or ""
+    if not isinstance(date, str) or not DATE_RE.match(date):
+        errors.append(DataError(where, lineno, f"date {date!r} must be YYYY, YYYY-MM or YYYY-MM-DD; date ignored"))
+        date = ""
+    return {"id": str(art_id), "text": text, "date": date, "speaker": str(rec.get("speaker") or "")}
+
+
+def folder_metadata(path: Path, errors: list) -> dict[str, dict]:
     """Optional `metadata.jsonl` beside a folder's .txt files: {"id": file stem, "date"?, "speaker"?} per line."""
     if not path.is_file():
         return {}
@@ -278,7 +285,7 @@ def _folder_metadata(path: Path, errors: list) -> dict[str, dict]:
     return meta
 
 
-def _text_article(art_id: str, data: bytes, where, errors: list) -> Iterable[dict]:
+def text_article(art_id: str, data: bytes, where, errors: list) -> Iterable[dict]:
     if b"\x00" in data[:8192]:
         errors.append(DataError(where, None, "binary file (NUL bytes), skipped"))
         return

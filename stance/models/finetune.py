@@ -17,6 +17,7 @@ from omegaconf import OmegaConf
 from torch import nn
 from tqdm.auto import tqdm
 
+from stance import distributed
 from stance.models.train_state import load_state, save_state
 
 
@@ -57,6 +58,7 @@ def run_epochs(model, rows: list[dict], dev_rows: list[dict] | None, cfg, epochs
                phase: str = "train", state_dir: Path | None = None) -> dict:
     """Train for `epochs`; with `state_dir`, save the loop's state after each epoch and resume from it if present."""
     net = model.net
+    train_net = distributed.wrap(net)  # DDP under torchrun; `net` itself otherwise
     enc = model.encode(rows)
     targets = _targets(rows, model.labels)
     loss_fns = _loss_fns(targets, model.labels, cfg.class_weights)
@@ -66,7 +68,8 @@ def run_epochs(model, rows: list[dict], dev_rows: list[dict] | None, cfg, epochs
         [{"params": encoder_params, "lr": cfg.lr}, {"params": head_params, "lr": cfg.head_lr}],
         weight_decay=cfg.weight_decay,
     )
-    steps_per_epoch = max(1, -(-len(rows) // cfg.batch_size))
+    per_rank = len(rows) // distributed.world_size()  # every rank takes the same number of steps
+    steps_per_epoch = max(1, -(-per_rank // cfg.batch_size))
     total = steps_per_epoch * epochs
     warmup = int(cfg.warmup_ratio * total)
     sched = torch.optim.lr_scheduler.LambdaLR(
@@ -92,12 +95,13 @@ def run_epochs(model, rows: list[dict], dev_rows: list[dict] | None, cfg, epochs
         net.train()
         # the order of an epoch depends on (seed, epoch) only, so a resumed run sees the same batches
         order = torch.randperm(len(rows), generator=torch.Generator().manual_seed(seed * 10_007 + epoch)).tolist()
+        order = distributed.shard(order[: per_rank * distributed.world_size()])
         running = 0.0
         bar = tqdm(range(0, len(order), cfg.batch_size), desc=f"{phase} epoch {epoch}/{epochs}", disable=not progress,
                    leave=False)
         for start in bar:
             idx = order[start : start + cfg.batch_size]
-            logits = net(**enc.batch(idx))
+            logits = train_net(**enc.batch(idx))
             loss = sum(
                 loss_fns[h](logits[h], targets[h][idx]) for h in model.labels if (targets[h][idx] >= 0).any()
             )
@@ -119,7 +123,7 @@ def run_epochs(model, rows: list[dict], dev_rows: list[dict] | None, cfg, epochs
         if logger is not None:
             logger.log(record)
         done = bool(dev_rows) and stale >= cfg.patience
-        if state_dir is not None:
+        if state_dir is not None and distributed.is_main():
             save_state(state_dir, net, optim, sched, {"epoch": epoch, "stale": stale, "done": done, "fingerprint": fingerprint,
                                                       "best_score": best["score"], "best_epoch": best["epoch"]},
                        best["state"])
