@@ -1,10 +1,9 @@
 """Rebuild the results table from run folders.
 
-    python scripts/summarize.py experiments/un_speeches_cv5 [more folders] [--out experiments/results.md]
+python scripts/summarize.py experiments/un_speeches_cv5 [more folders] [--out experiments/results.md]
 """
 
 import argparse
-import json
 from pathlib import Path
 
 from stance.io import atomic_write_json, atomic_write_text

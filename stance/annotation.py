@@ -42,8 +42,9 @@ def adjudicate(path_a: str | Path, path_b: str | Path, decisions_path: str | Pat
     """Gold instances: agreed pairs (A's record), plus every disagreement settled by an explicit decision.
     A disagreement without a decision is an error, so no instance is settled silently."""
     a, b = _load(path_a), _load(path_b)
-    decisions = {tuple(k.split("|")): v for k, v in json.loads(Path(decisions_path).read_text()).items()
-                 if not k.startswith("_")}
+    decisions = {
+        tuple(k.split("|")): v for k, v in json.loads(Path(decisions_path).read_text()).items() if not k.startswith("_")
+    }
     gold = []
     for key in sorted(set(a) | set(b), key=lambda k: (k[0].split("-s")[0], int(k[0].rsplit("-s", 1)[1]), k[1:])):
         in_a, in_b = key in a, key in b
@@ -80,7 +81,14 @@ def article_table(instances: list[dict]) -> list[dict]:
             counts = Counter(r["stance"] for r in recs)
             top = counts.most_common()
             stance = top[0][0] if len(top) == 1 or top[0][1] > top[1][1] else "neutral"
-            rows.append({"actor": actor, "target": target, "stance": stance, "counts": dict(counts),
-                         "instances": [r["id"] for r in recs]})
+            rows.append(
+                {
+                    "actor": actor,
+                    "target": target,
+                    "stance": stance,
+                    "counts": dict(counts),
+                    "instances": [r["id"] for r in recs],
+                }
+            )
         out.append({"doc_id": doc, "date": dates[doc], "cells": rows})
     return out

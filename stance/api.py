@@ -1,9 +1,9 @@
 """Notebook API: the same code the scripts call.
 
-    from stance.api import Stance
-    st = Stance("experiments/runs/.../checkpoint")
-    cells = st.predict_frame(df)            # df with a `text` column, optional `date`, `speaker`, `id`
-    table = st.report_table(cells, period="year")
+from stance.api import Stance
+st = Stance("experiments/runs/.../checkpoint")
+cells = st.predict_frame(df)            # df with a `text` column, optional `date`, `speaker`, `id`
+table = st.report_table(cells, period="year")
 """
 
 from __future__ import annotations
@@ -18,8 +18,14 @@ from stance.report.table import aggregate_table, cells_frame
 
 
 class Stance:
-    def __init__(self, checkpoint: str | Path, lexicon: str | Path = DEFAULT_LEXICON, batch_size: int = 64,
-                 threshold: float = 0.5, pair_filter: str | Path | None = None):
+    def __init__(
+        self,
+        checkpoint: str | Path,
+        lexicon: str | Path = DEFAULT_LEXICON,
+        batch_size: int = 64,
+        threshold: float = 0.5,
+        pair_filter: str | Path | None = None,
+    ):
         self.predictor = Predictor(checkpoint, lexicon, batch_size, threshold, pair_filter)
 
     def predict_records(self, texts) -> list[dict]:
@@ -31,8 +37,12 @@ class Stance:
         else:
             frame = pd.DataFrame({"text": list(texts)})
         articles = [
-            {"id": str(r.get("id", i)), "text": str(r["text"]), "date": str(r.get("date") or ""),
-             "speaker": str(r.get("speaker") or "")}
+            {
+                "id": str(r.get("id", i)),
+                "text": str(r["text"]),
+                "date": str(r.get("date") or ""),
+                "speaker": str(r.get("speaker") or ""),
+            }
             for i, r in zip(range(len(frame)), frame.to_dict("records"))
         ]
         return list(self.predictor.predict(articles))

@@ -10,10 +10,19 @@ def model_card(meta: dict, metrics: dict, data_sources: list[str]) -> str:
     for split, result in metrics.items():
         for head, m in result.items():
             lo, hi = m["macro_f1_ci95"]
-            head_lines.append(f"| {split} | {head} | {m['macro_f1']:.3f} [{lo:.3f}, {hi:.3f}] | {m['accuracy']:.3f} "
-                              f"| {m['ece']:.3f} | {m['n']} |")
-            front_metrics.append({"split": split, "head": head, "macro_f1": round(m["macro_f1"], 4),
-                                  "macro_f1_ci95": [round(lo, 4), round(hi, 4)], "n": m["n"]})
+            head_lines.append(
+                f"| {split} | {head} | {m['macro_f1']:.3f} [{lo:.3f}, {hi:.3f}] | {m['accuracy']:.3f} "
+                f"| {m['ece']:.3f} | {m['n']} |"
+            )
+            front_metrics.append(
+                {
+                    "split": split,
+                    "head": head,
+                    "macro_f1": round(m["macro_f1"], 4),
+                    "macro_f1_ci95": [round(lo, 4), round(hi, 4)],
+                    "n": m["n"],
+                }
+            )
     front = {
         "library_name": "stance",
         "task": meta["task"],
@@ -27,16 +36,16 @@ def model_card(meta: dict, metrics: dict, data_sources: list[str]) -> str:
     return f"""---
 {yaml.safe_dump(front, sort_keys=False).strip()}
 ---
-# stance checkpoint: {meta['config']['model']['name']} for `{meta['task']}`
+# stance checkpoint: {meta["config"]["model"]["name"]} for `{meta["task"]}`
 
 Classifies, for an (actor, target) pair in a sentence, the actor's stance (support / oppose / neutral) toward the
 target and/or the sentiment of the text toward the target, following the project codebook. Targets: the Tripoli
 government (`GNA`), Haftar's camp (`LNA`) and the UN-led process (`UN`).
 
 ## Training data
-{chr(10).join(f'- `{s}`' for s in data_sources)}
+{chr(10).join(f"- `{s}`" for s in data_sources)}
 
-(sha256 of the training rows: `{meta['data_sha256'][:16]}...`)
+(sha256 of the training rows: `{meta["data_sha256"][:16]}...`)
 
 ## Metrics (grouped held-out documents; 95% CI by bootstrap over documents)
 | split | head | macro-F1 [95% CI] | accuracy | ECE | n |
@@ -51,6 +60,6 @@ predictions are noisy: read the evidence sentences before citing a single cell.
 ## Limits
 - Trained on silver labels (one careful annotation per instance); the seed gold is small.
 - English only; the codebook's actor codes and targets only; period-dependent codes follow the article date.
-- Sentences longer than `max_length={meta['config']['model'].get('max_length')}` tokens are truncated
+- Sentences longer than `max_length={meta["config"]["model"].get("max_length")}` tokens are truncated
   (longest segment first); a mention cut off by truncation falls back to sentence-level pooling.
 """

@@ -24,14 +24,19 @@ def _fail(exc: Exception) -> None:
     sys.exit(2)
 
 
+def _guarded(run, *args):
+    """Run an entry point's work; bad input (data, config, files) exits 2 with the message, not a traceback."""
+    try:
+        return run(*args)
+    except (ValueError, FileNotFoundError) as exc:
+        _fail(exc)
+
+
 @hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="train")
 def train(cfg) -> float:
     from stance.train import run_train
 
-    try:
-        metrics = run_train(cfg, _run_dir())
-    except (ValueError, FileNotFoundError) as exc:
-        _fail(exc)
+    metrics = _guarded(run_train, cfg, _run_dir())
     from stance import distributed
 
     if distributed.is_main():
@@ -43,10 +48,7 @@ def train(cfg) -> float:
 def evaluate(cfg) -> None:
     from stance.evaluate import run_evaluate
 
-    try:
-        summary = run_evaluate(cfg, _run_dir())
-    except (ValueError, FileNotFoundError) as exc:
-        _fail(exc)
+    summary = _guarded(run_evaluate, cfg, _run_dir())
     summary.pop("result", None)
     print(json.dumps(summary))  # LAST stdout line: the machine-readable contract
 
@@ -55,21 +57,14 @@ def evaluate(cfg) -> None:
 def predict(cfg) -> None:
     from stance.predict import run_predict
 
-    try:
-        code = run_predict(cfg)
-    except (ValueError, FileNotFoundError) as exc:
-        _fail(exc)
-    sys.exit(code)
+    sys.exit(_guarded(run_predict, cfg))
 
 
 @hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="pair_filter")
 def train_pair_filter(cfg) -> None:
     from stance.pipeline.pair_filter import run_train_pair_filter
 
-    try:
-        run_train_pair_filter(cfg, _run_dir())
-    except (ValueError, FileNotFoundError) as exc:
-        _fail(exc)
+    _guarded(run_train_pair_filter, cfg, _run_dir())
     print(f"pair filter: {_run_dir() / 'pair_filter'}")
 
 
@@ -77,15 +72,11 @@ def train_pair_filter(cfg) -> None:
 def report(cfg) -> None:
     from stance.report.run import run_report
 
-    try:
-        code = run_report(cfg)
-    except (ValueError, FileNotFoundError) as exc:
-        _fail(exc)
-    sys.exit(code)
+    sys.exit(_guarded(run_report, cfg))
 
 
 @hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="showcase")
 def showcase(cfg) -> None:
     from stance.report.showcase import run_showcase
 
-    print(json.dumps(run_showcase(cfg, _run_dir())))
+    print(json.dumps(_guarded(run_showcase, cfg, _run_dir())))

@@ -45,7 +45,7 @@ def wrap(net: torch.nn.Module) -> torch.nn.Module:
 
 def shard(order: list[int]) -> list[int]:
     """This process's share of an epoch's example order (every rank sees the same order, each a disjoint part)."""
-    return order[rank()::world_size()]
+    return order[rank() :: world_size()]
 
 
 def barrier() -> None:

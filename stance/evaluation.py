@@ -9,8 +9,16 @@ import numpy as np
 from stance.metrics import classification_metrics, plot_confusion, plot_reliability
 
 
-def score(model, ds, *, batch_size: int = 64, seed: int = 0, plots_dir: Path | None = None, prefix: str = "",
-          proba: dict | None = None) -> dict:
+def score(
+    model,
+    ds,
+    *,
+    batch_size: int = 64,
+    seed: int = 0,
+    plots_dir: Path | None = None,
+    prefix: str = "",
+    proba: dict | None = None,
+) -> dict:
     """{head: metrics (+ per_source when the data mixes sources)} for each head with gold labels in `ds`."""
     rows = ds.to_list()
     if proba is None:
@@ -32,9 +40,14 @@ def score(model, ds, *, batch_size: int = 64, seed: int = 0, plots_dir: Path | N
                     [gold[j] for j in sel], proba[head][keep][sel], labels, groups=[groups[j] for j in sel], seed=seed
                 )
         if plots_dir is not None:
-            plot_confusion(m, plots_dir / f"{prefix}confusion_{head}.png", f"{prefix}{head}: macro-F1 {m['macro_f1']:.3f}")
-            plot_reliability(proba[head][keep], np.array([labels.index(g) for g in gold]),
-                             plots_dir / f"{prefix}reliability_{head}.png")
+            plot_confusion(
+                m, plots_dir / f"{prefix}confusion_{head}.png", f"{prefix}{head}: macro-F1 {m['macro_f1']:.3f}"
+            )
+            plot_reliability(
+                proba[head][keep],
+                np.array([labels.index(g) for g in gold]),
+                plots_dir / f"{prefix}reliability_{head}.png",
+            )
         out[head] = m
     if not out:
         raise ValueError(
@@ -48,6 +61,13 @@ def headline(result: dict) -> dict:
     """The flat summary of the first head (the contract of evaluate's last stdout line), plus all heads."""
     head = next(iter(result))
     m = result[head]
-    return {"head": head, "macro_f1": m["macro_f1"], "macro_f1_ci95": m["macro_f1_ci95"], "accuracy": m["accuracy"],
-            "n": m["n"], "ece": m["ece"], "per_class": m["per_class"],
-            "heads": {h: {k: r[k] for k in ("macro_f1", "accuracy", "n")} for h, r in result.items()}}
+    return {
+        "head": head,
+        "macro_f1": m["macro_f1"],
+        "macro_f1_ci95": m["macro_f1_ci95"],
+        "accuracy": m["accuracy"],
+        "n": m["n"],
+        "ece": m["ece"],
+        "per_class": m["per_class"],
+        "heads": {h: {k: r[k] for k in ("macro_f1", "accuracy", "n")} for h, r in result.items()},
+    }

@@ -95,8 +95,9 @@ class Lexicon:
             entry = entry or {}
             unknown = set(entry) - {"name", "aliases", "target_aliases", "people"}
             if unknown:
-                raise ValueError(f"{path}: {code}: unknown keys {sorted(unknown)} (allowed: name, aliases, "
-                                 f"target_aliases, people)")
+                raise ValueError(
+                    f"{path}: {code}: unknown keys {sorted(unknown)} (allowed: name, aliases, target_aliases, people)"
+                )
             is_target = code in self.targets
             self.names[code] = entry.get("name", self.names.get(code, code))
             for surface in entry.get("aliases") or []:
@@ -107,8 +108,19 @@ class Lexicon:
                 if not isinstance(person, dict) or not person.get("names"):
                     raise ValueError(f"{path}: {code}: each person needs `names: [...]`")
                 for surface in person["names"]:
-                    self._add(Alias(str(surface), code, True, is_target, True, str(person.get("gender", "")),
-                                    _bound(person.get("from"), False), _bound(person.get("to"), True)), code)
+                    self._add(
+                        Alias(
+                            str(surface),
+                            code,
+                            True,
+                            is_target,
+                            True,
+                            str(person.get("gender", "")),
+                            _bound(person.get("from"), False),
+                            _bound(person.get("to"), True),
+                        ),
+                        code,
+                    )
 
     def _add(self, alias: Alias, code: str) -> None:
         if not alias.surface.strip():

@@ -25,8 +25,14 @@ def macro_f1(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str]) -> f
     return _macro_f1_ids(t, p, len(labels))
 
 
-def bootstrap_ci(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence[str], n: int = 1000, seed: int = 0,
-                 groups: np.ndarray | None = None) -> tuple[float, float]:
+def bootstrap_ci(
+    y_true: np.ndarray,
+    y_pred: np.ndarray,
+    labels: Sequence[str],
+    n: int = 1000,
+    seed: int = 0,
+    groups: np.ndarray | None = None,
+) -> tuple[float, float]:
     """95% percentile CI of macro-F1, resampling documents (groups) when given, else instances."""
     rng = np.random.default_rng(seed)
     index = {lab: i for i, lab in enumerate(labels)}
@@ -57,8 +63,9 @@ def expected_calibration_error(proba: np.ndarray, y_true_idx: np.ndarray, bins: 
     return float(ece)
 
 
-def classification_metrics(y_true: Sequence[str], proba: np.ndarray, labels: Sequence[str],
-                           groups: Sequence[str] | None = None, seed: int = 0) -> dict:
+def classification_metrics(
+    y_true: Sequence[str], proba: np.ndarray, labels: Sequence[str], groups: Sequence[str] | None = None, seed: int = 0
+) -> dict:
     """All figures for one head. `proba` has one column per label, in `labels` order."""
     labels = list(labels)
     y_true = np.asarray(y_true)
@@ -96,8 +103,10 @@ def format_table(metrics: dict, title: str = "") -> str:
     for lab, pc in metrics["per_class"].items():
         lines.append(f"{lab:<10}{pc['precision']:>8.3f}{pc['recall']:>8.3f}{pc['f1']:>8.3f}{pc['support']:>7}")
     lo, hi = metrics["macro_f1_ci95"]
-    lines.append(f"macro-F1 {metrics['macro_f1']:.3f} [95% CI {lo:.3f}-{hi:.3f}]  accuracy {metrics['accuracy']:.3f}"
-                 f"  ECE {metrics['ece']:.3f}  n={metrics['n']}")
+    lines.append(
+        f"macro-F1 {metrics['macro_f1']:.3f} [95% CI {lo:.3f}-{hi:.3f}]  accuracy {metrics['accuracy']:.3f}"
+        f"  ECE {metrics['ece']:.3f}  n={metrics['n']}"
+    )
     return "\n".join(lines)
 
 

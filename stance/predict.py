@@ -24,8 +24,14 @@ from stance.pipeline.pair_filter import PairFilter
 class Predictor:
     """Loaded once (a checkpoint and a lexicon), then applied to any number of articles."""
 
-    def __init__(self, checkpoint, lexicon: str | Path, batch_size: int = 64, threshold: float = 0.5,
-                 pair_filter: str | Path | None = None):
+    def __init__(
+        self,
+        checkpoint,
+        lexicon: str | Path,
+        batch_size: int = 64,
+        threshold: float = 0.5,
+        pair_filter: str | Path | None = None,
+    ):
         """`checkpoint`: a checkpoint folder, or a model already in memory (a StanceModel)."""
         self.model = checkpoint if isinstance(checkpoint, StanceModel) else load_checkpoint(checkpoint)
         self.lexicon = Lexicon.load(lexicon)
@@ -38,17 +44,32 @@ class Predictor:
             rows = self.pair_filter.select(rows)
         proba = self.model.predict_proba(rows, self.batch_size) if rows else None
         cells = aggregate(rows, proba, self.model.labels, self.threshold) if rows else []
-        return {"id": article["id"], "date": article.get("date", ""), "sentences": len(sentences),
-                "candidates": len(rows), "cells": cells,
-                **({} if cells else {"note": "no actor-target pair found in this article"})}
+        return {
+            "id": article["id"],
+            "date": article.get("date", ""),
+            "sentences": len(sentences),
+            "candidates": len(rows),
+            "cells": cells,
+            **({} if cells else {"note": "no actor-target pair found in this article"}),
+        }
 
     def predict(self, articles: Iterable[dict]) -> Iterator[dict]:
         for article in articles:
             yield self.predict_article(article)
 
 
-CSV_FIELDS = ["id", "date", "actor", "target", "instances", "stance", "stance_probability", "sentiment",
-              "sentiment_probability", "evidence"]
+CSV_FIELDS = [
+    "id",
+    "date",
+    "actor",
+    "target",
+    "instances",
+    "stance",
+    "stance_probability",
+    "sentiment",
+    "sentiment_probability",
+    "evidence",
+]
 
 
 def _write(records: Iterator[dict], fmt: str, out) -> int:
@@ -63,8 +84,14 @@ def _write(records: Iterator[dict], fmt: str, out) -> int:
             if n == 1:
                 writer.writeheader()
             for cell in rec["cells"]:
-                writer.writerow({"id": rec["id"], "date": rec["date"], **cell,
-                                 "evidence": " | ".join(e["text"] for e in cell["evidence"][:3])})
+                writer.writerow(
+                    {
+                        "id": rec["id"],
+                        "date": rec["date"],
+                        **cell,
+                        "evidence": " | ".join(e["text"] for e in cell["evidence"][:3]),
+                    }
+                )
         else:
             out.write(format_article(rec) + "\n")
         out.flush()
@@ -72,8 +99,10 @@ def _write(records: Iterator[dict], fmt: str, out) -> int:
 
 
 def format_article(rec: dict) -> str:
-    lines = [f"== {rec['id']} ({rec['date'] or 'undated'}): {rec['sentences']} sentences, "
-             f"{rec['candidates']} candidate pairs"]
+    lines = [
+        f"== {rec['id']} ({rec['date'] or 'undated'}): {rec['sentences']} sentences, "
+        f"{rec['candidates']} candidate pairs"
+    ]
     if not rec["cells"]:
         lines.append("   no actor-target pair found")
     for c in rec["cells"]:
@@ -81,7 +110,7 @@ def format_article(rec: dict) -> str:
         label = c.get("stance", "")
         prob = c.get("stance_probability", c.get("sentiment_probability"))
         lines.append(f"   {c['actor']:>5} -> {c['target']:<4} {label:<10} p={prob:.2f} n={c['instances']}{extra}")
-        lines.append(f"         e.g. \"{c['evidence'][0]['text'][:110]}\"")
+        lines.append(f'         e.g. "{c["evidence"][0]["text"][:110]}"')
     return "\n".join(lines)
 
 
@@ -100,11 +129,21 @@ def run_predict(cfg) -> int:
 
         if cfg.output is None:
             raise ValueError("engine=ray writes a folder of JSONL shards: give output=DIR")
-        return run_ray_predict(cfg, to_absolute_path(cfg.checkpoint), to_absolute_path(cfg.lexicon),
-                               to_absolute_path(cfg.pair_filter) if cfg.pair_filter else None,
-                               to_absolute_path(cfg.input), to_absolute_path(cfg.output))
-    predictor = Predictor(to_absolute_path(cfg.checkpoint), to_absolute_path(cfg.lexicon), cfg.batch_size,
-                          cfg.threshold, to_absolute_path(cfg.pair_filter) if cfg.pair_filter else None)
+        return run_ray_predict(
+            cfg,
+            to_absolute_path(cfg.checkpoint),
+            to_absolute_path(cfg.lexicon),
+            to_absolute_path(cfg.pair_filter) if cfg.pair_filter else None,
+            to_absolute_path(cfg.input),
+            to_absolute_path(cfg.output),
+        )
+    predictor = Predictor(
+        to_absolute_path(cfg.checkpoint),
+        to_absolute_path(cfg.lexicon),
+        cfg.batch_size,
+        cfg.threshold,
+        to_absolute_path(cfg.pair_filter) if cfg.pair_filter else None,
+    )
     errors: list[DataError] = []
     source = cfg.input if cfg.input == "-" else to_absolute_path(cfg.input)
     articles = read_articles(source, errors=errors)
@@ -117,6 +156,8 @@ def run_predict(cfg) -> int:
             n = _write(predictor.predict(articles), fmt, out)
     for err in errors:
         print(f"skipped: {err}", file=sys.stderr)
-    print(f"{n} article(s) processed, {len(errors)} skipped" + (f"; output: {cfg.output}" if cfg.output else ""),
-          file=sys.stderr)
+    print(
+        f"{n} article(s) processed, {len(errors)} skipped" + (f"; output: {cfg.output}" if cfg.output else ""),
+        file=sys.stderr,
+    )
     return 0 if n else 1

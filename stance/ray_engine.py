@@ -1,9 +1,9 @@
 """`engine=ray`: the same predictor as a Ray Data `map_batches` stage (an optional extra: pip install .[ray]).
 
 Ray Data reads the input (JSONL lines, or the .txt files of a folder), a parse stage (light tasks) validates it
-with the same rules as the local reader, and a pool of actors, each loading the checkpoint once, predicts batches of articles.
-The driver streams the results into JSONL shards (`part-00000.jsonl`, ...) in the output folder; `ray.address`
-joins an existing cluster.
+with the same rules as the local reader, and a pool of actors, each loading the checkpoint once, predicts batches
+of articles. The driver streams the results into JSONL shards (`part-00000.jsonl`, ...) in the output folder;
+`ray.address` joins an existing cluster.
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ def _parse_files(batch, metadata: dict):
 def _columns(articles: list[dict], errors: list[str]) -> dict:
     """Articles and errors travel as rows of one table: an error row has empty article fields."""
     rows = [{**a, "error": ""} for a in articles] + [
-        {"id": "", "text": "", "date": "", "speaker": "", "error": e} for e in errors]
+        {"id": "", "text": "", "date": "", "speaker": "", "error": e} for e in errors
+    ]
     return {k: [r[k] for r in rows] for k in ("id", "text", "date", "speaker", "error")}
 
 
@@ -63,8 +64,9 @@ class _Predict:
 
     def __call__(self, batch):
         records = []
-        for art_id, text, date, speaker, error in zip(batch["id"], batch["text"], batch["date"], batch["speaker"],
-                                                      batch["error"]):
+        for art_id, text, date, speaker, error in zip(
+            batch["id"], batch["text"], batch["date"], batch["speaker"], batch["error"]
+        ):
             if error:
                 records.append("")
                 continue
@@ -79,8 +81,13 @@ def run_ray_predict(cfg, checkpoint: str, lexicon: str, pair_filter: str | None,
     except ImportError as exc:
         raise ValueError("engine=ray needs the optional extra: pip install '.[ray]'") from exc
     src = Path(source)
-    ray.init(address=cfg.ray.address, ignore_reinit_error=True, include_dashboard=False,
-             num_cpus=cfg.ray.num_cpus_total, log_to_driver=False)
+    ray.init(
+        address=cfg.ray.address,
+        ignore_reinit_error=True,
+        include_dashboard=False,
+        num_cpus=cfg.ray.num_cpus_total,
+        log_to_driver=False,
+    )
     meta_errors: list = []
     if src.is_dir():
         meta = folder_metadata(src / "metadata.jsonl", meta_errors)
@@ -92,9 +99,16 @@ def run_ray_predict(cfg, checkpoint: str, lexicon: str, pair_filter: str | None,
         raise ValueError(f"engine=ray reads a .jsonl file or a folder of .txt files, not {source!r}")
     ds = ds.map_batches(
         _Predict,
-        fn_constructor_kwargs={"checkpoint": checkpoint, "lexicon": lexicon, "batch_size": cfg.batch_size,
-                               "threshold": cfg.threshold, "pair_filter": pair_filter},
-        batch_size=cfg.ray.batch_size, concurrency=cfg.ray.concurrency, num_cpus=cfg.ray.num_cpus,
+        fn_constructor_kwargs={
+            "checkpoint": checkpoint,
+            "lexicon": lexicon,
+            "batch_size": cfg.batch_size,
+            "threshold": cfg.threshold,
+            "pair_filter": pair_filter,
+        },
+        batch_size=cfg.ray.batch_size,
+        concurrency=cfg.ray.concurrency,
+        num_cpus=cfg.ray.num_cpus,
         num_gpus=cfg.ray.num_gpus,
     )
     out = Path(output)
@@ -118,4 +132,3 @@ def run_ray_predict(cfg, checkpoint: str, lexicon: str, pair_filter: str | None,
         print(f"skipped: {err}", file=sys.stderr)
     print(f"{n} article(s) processed, {len(errors)} skipped; output: {out}/ ({shard} shards)", file=sys.stderr)
     return 0 if n else 1
-

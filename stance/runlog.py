@@ -40,6 +40,7 @@ def data_fingerprint(ds) -> str:
     """sha256 over the rows that were trained on (ids, texts, labels), independent of file layout."""
     digest = hashlib.sha256()
     for row in ds:
-        digest.update(json.dumps([row["id"], row["text"], row["actor"], row["target"], row["stance"],
-                                  row["sentiment"]]).encode())
+        digest.update(
+            json.dumps([row["id"], row["text"], row["actor"], row["target"], row["stance"], row["sentiment"]]).encode()
+        )
     return digest.hexdigest()

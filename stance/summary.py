@@ -30,7 +30,11 @@ def _evaluations(m: dict):
     else:
         for split, result in m["results"].items():
             for head, r in result.items():
-                yield (f"{m['data']} {split}" if split in ("dev", "train_in_sample") else f"{m['data']} -> {split}"), head, r
+                yield (
+                    (f"{m['data']} {split}" if split in ("dev", "train_in_sample") else f"{m['data']} -> {split}"),
+                    head,
+                    r,
+                )
 
 
 def summarize(rows: list[dict]) -> list[dict]:
@@ -44,17 +48,31 @@ def summarize(rows: list[dict]) -> list[dict]:
         lo = np.mean([r["macro_f1_ci95"][0] for _, r in runs])
         hi = np.mean([r["macro_f1_ci95"][1] for _, r in runs])
         acc = np.array([r["accuracy"] for _, r in runs])
-        table.append({"evaluation": split, "head": head, "model": model, "seeds": sorted(s for s, _ in runs),
-                      "macro_f1_mean": float(f1.mean()), "macro_f1_std": float(f1.std(ddof=1)) if len(f1) > 1 else 0.0,
-                      "ci95_mean": [float(lo), float(hi)], "accuracy_mean": float(acc.mean()), "n": runs[0][1]["n"]})
+        table.append(
+            {
+                "evaluation": split,
+                "head": head,
+                "model": model,
+                "seeds": sorted(s for s, _ in runs),
+                "macro_f1_mean": float(f1.mean()),
+                "macro_f1_std": float(f1.std(ddof=1)) if len(f1) > 1 else 0.0,
+                "ci95_mean": [float(lo), float(hi)],
+                "accuracy_mean": float(acc.mean()),
+                "n": runs[0][1]["n"],
+            }
+        )
     return table
 
 
 def markdown(table: list[dict]) -> str:
-    lines = ["| evaluation | head | model | seeds | macro-F1 mean +/- std | mean 95% CI | accuracy | n |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| evaluation | head | model | seeds | macro-F1 mean +/- std | mean 95% CI | accuracy | n |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in table:
-        lines.append(f"| {r['evaluation']} | {r['head']} | {r['model']} | {len(r['seeds'])} | "
-                     f"{r['macro_f1_mean']:.3f} +/- {r['macro_f1_std']:.3f} | "
-                     f"[{r['ci95_mean'][0]:.3f}, {r['ci95_mean'][1]:.3f}] | {r['accuracy_mean']:.3f} | {r['n']} |")
+        lines.append(
+            f"| {r['evaluation']} | {r['head']} | {r['model']} | {len(r['seeds'])} | "
+            f"{r['macro_f1_mean']:.3f} +/- {r['macro_f1_std']:.3f} | "
+            f"[{r['ci95_mean'][0]:.3f}, {r['ci95_mean'][1]:.3f}] | {r['accuracy_mean']:.3f} | {r['n']} |"
+        )
     return "\n".join(lines) + "\n"

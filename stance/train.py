@@ -52,8 +52,10 @@ def run_train(cfg, run_dir: str | Path) -> dict:
     primary = heads_for(cfg.task.name)[0]
     if main:
         atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg))
-    print(f"{cfg.data.name}: {len(ds)} instances, {len(set(ds['doc_id']))} documents; task={cfg.task.name} "
-          f"model={cfg.model.name} seed={cfg.seed}")
+    print(
+        f"{cfg.data.name}: {len(ds)} instances, {len(set(ds['doc_id']))} documents; task={cfg.task.name} "
+        f"model={cfg.model.name} seed={cfg.seed}"
+    )
 
     if cfg.cv:
         folds, oof = [], {}
@@ -69,17 +71,26 @@ def run_train(cfg, run_dir: str | Path) -> dict:
             folds.append(result)
             logger.log({"fold": k, **{f"{h}_macro_f1": m["macro_f1"] for h, m in result.items()}, "n": len(test)})
             for i, row in enumerate(test):
-                oof[row["id"]] = {"id": row["id"], "doc_id": row["doc_id"], "fold": k,
-                                  **{h: proba[h][i].round(5).tolist() for h in model.labels}}
+                oof[row["id"]] = {
+                    "id": row["id"],
+                    "doc_id": row["doc_id"],
+                    "fold": k,
+                    **{h: proba[h][i].round(5).tolist() for h in model.labels},
+                }
         # pooled out-of-fold predictions: one score over every instance, CI by document bootstrap
         ids = ds["id"]
         pooled_proba = {h: np.array([oof[i][h] for i in ids]) for h in model.labels}
         pooled = score(model, ds, seed=cfg.seed, proba=pooled_proba, plots_dir=run_dir if main else None, prefix="oof_")
         metrics = {
-            "mode": f"cv={cfg.cv}", "task": cfg.task.name, "model": cfg.model.name, "data": cfg.data.name,
-            "seed": cfg.seed, "folds": folds,
+            "mode": f"cv={cfg.cv}",
+            "task": cfg.task.name,
+            "model": cfg.model.name,
+            "data": cfg.data.name,
+            "seed": cfg.seed,
+            "folds": folds,
             "mean_std": {h: summarize_folds([f[h] for f in folds if h in f]) for h in model.labels},
-            "pooled": pooled, **headline(pooled),
+            "pooled": pooled,
+            **headline(pooled),
         }
         if main:
             atomic_write_text(run_dir / "oof_predictions.jsonl", "".join(json.dumps(oof[i]) + "\n" for i in ids))
@@ -94,25 +105,53 @@ def run_train(cfg, run_dir: str | Path) -> dict:
             train, dev = ds, None
         model = _fit(cfg, train, dev, logger, intermediate, run_dir / "train_state" / "main")
         split = "dev" if dev is not None else "train_in_sample"
-        results = {split: score(model, dev if dev is not None else train, seed=cfg.seed,
-                                plots_dir=run_dir if main else None, prefix=f"{split}_")}
+        results = {
+            split: score(
+                model,
+                dev if dev is not None else train,
+                seed=cfg.seed,
+                plots_dir=run_dir if main else None,
+                prefix=f"{split}_",
+            )
+        }
         for name, dcfg in cfg.eval_data.items():
             extra = _task_rows(load_data(dcfg), cfg.task.name)
             results[name] = score(model, extra, seed=cfg.seed, plots_dir=run_dir if main else None, prefix=f"{name}_")
             print(format_table(results[name][primary], f"{primary} on {name}"))
-        metrics = {"mode": "dev", "task": cfg.task.name, "model": cfg.model.name, "data": cfg.data.name,
-                   "seed": cfg.seed, "results": results, **headline(results[split])}
+        metrics = {
+            "mode": "dev",
+            "task": cfg.task.name,
+            "model": cfg.model.name,
+            "data": cfg.data.name,
+            "seed": cfg.seed,
+            "results": results,
+            **headline(results[split]),
+        }
         if hasattr(model, "fit_info"):
             metrics["fit"] = model.fit_info
         print(format_table(results[split][primary], f"{primary} on {split.replace('_', ' ')}"))
         if cfg.save_checkpoint and main:
             resolved = OmegaConf.to_container(cfg, resolve=True)
-            meta = {"task": model.task, "kind": model.kind, "labels": model.labels, "config": resolved,
-                    "data_sha256": data_fingerprint(ds)}
-            sources = list(resolved["data"]["path"]) if isinstance(resolved["data"]["path"], list) else [
-                resolved["data"]["path"]]
-            save_checkpoint(model, run_dir / "checkpoint", config=resolved, data_hash=meta["data_sha256"],
-                            metrics=metrics, card=model_card(meta, results, sources))
+            meta = {
+                "task": model.task,
+                "kind": model.kind,
+                "labels": model.labels,
+                "config": resolved,
+                "data_sha256": data_fingerprint(ds),
+            }
+            sources = (
+                list(resolved["data"]["path"])
+                if isinstance(resolved["data"]["path"], list)
+                else [resolved["data"]["path"]]
+            )
+            save_checkpoint(
+                model,
+                run_dir / "checkpoint",
+                config=resolved,
+                data_hash=meta["data_sha256"],
+                metrics=metrics,
+                card=model_card(meta, results, sources),
+            )
             print(f"checkpoint: {run_dir / 'checkpoint'}")
     if main:
         atomic_write_json(run_dir / "metrics.json", metrics)

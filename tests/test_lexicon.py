@@ -2,20 +2,24 @@ import pytest
 
 from stance.lexicon import DEFAULT_LEXICON, Lexicon
 
-LEX = Lexicon({
-    "RUS": {"name": "Russia", "aliases": ["Russia", "Russian", "Moscow"],
-            "people": [{"names": ["Sergei Lavrov", "Lavrov"], "gender": "m"}]},
-    "GNA": {"aliases": ["Government of National Accord", "GNA"], "people": [{"names": ["Bashagha"], "to": 2021}]},
-    "LNA": {"aliases": ["Libyan National Army", "LNA"], "people": [{"names": ["Bashagha"], "from": 2022}]},
-    "UN": {"aliases": ["UN"], "target_aliases": ["Skhirat agreement"]},
-})
+LEX = Lexicon(
+    {
+        "RUS": {
+            "name": "Russia",
+            "aliases": ["Russia", "Russian", "Moscow"],
+            "people": [{"names": ["Sergei Lavrov", "Lavrov"], "gender": "m"}],
+        },
+        "GNA": {"aliases": ["Government of National Accord", "GNA"], "people": [{"names": ["Bashagha"], "to": 2021}]},
+        "LNA": {"aliases": ["Libyan National Army", "LNA"], "people": [{"names": ["Bashagha"], "from": 2022}]},
+        "UN": {"aliases": ["UN"], "target_aliases": ["Skhirat agreement"]},
+    }
+)
 
 
 def test_longest_match_word_bounded_and_case_sensitive():
     text = "Russian-made jets; Russians and RUSSIA; the Libyan National Army (LNA) met Sergei Lavrov. UNESCO"
     found = [(m.surface, m.code) for m in LEX.find(text)]
-    assert found == [("Russian", "RUS"), ("Libyan National Army", "LNA"), ("LNA", "LNA"),
-                     ("Sergei Lavrov", "RUS")]
+    assert found == [("Russian", "RUS"), ("Libyan National Army", "LNA"), ("LNA", "LNA"), ("Sergei Lavrov", "RUS")]
 
 
 def test_date_windows_pick_the_period_code():
@@ -26,7 +30,7 @@ def test_date_windows_pick_the_period_code():
 def test_roles_and_offsets():
     text = "Russia's envoy praised the Skhirat agreement."
     russia, skhirat = LEX.find(text)
-    assert text[russia.start:russia.end] == "Russia" and russia.as_actor and not russia.as_target
+    assert text[russia.start : russia.end] == "Russia" and russia.as_actor and not russia.as_target
     assert skhirat.code == "UN" and skhirat.as_target and not skhirat.as_actor
 
 
@@ -56,6 +60,8 @@ def test_speaker_resolution_and_libya_delegation():
 def test_first_person_statements_belong_to_the_record_speaker():
     from stance.pipeline.candidates import article_candidates
 
-    _, rows = article_candidates({"id": "s", "text": "We support the Government of National Accord.", "date": "2017",
-                                  "speaker": "MLT"}, Lexicon.load(DEFAULT_LEXICON))
+    _, rows = article_candidates(
+        {"id": "s", "text": "We support the Government of National Accord.", "date": "2017", "speaker": "MLT"},
+        Lexicon.load(DEFAULT_LEXICON),
+    )
     assert [(r["actor"], r["target"], r["actor_source"]) for r in rows] == [("MLT", "GNA", "record")]

@@ -7,8 +7,9 @@ from omegaconf import OmegaConf
 from stance.data import read_instances
 from stance.models import CheckpointError, build_model, load_checkpoint, save_checkpoint
 
-TFIDF = OmegaConf.create({"name": "tfidf_lr", "kind": "tfidf_lr", "C": 4.0, "word_ngrams": [1, 2],
-                          "char_ngrams": [2, 5]})
+TFIDF = OmegaConf.create(
+    {"name": "tfidf_lr", "kind": "tfidf_lr", "C": 4.0, "word_ngrams": [1, 2], "char_ngrams": [2, 5]}
+)
 
 
 def _save(model, folder, task="stance"):
@@ -63,13 +64,35 @@ def test_checkpoint_refuses_tampering_and_foreign_labels(instances_file, tmp_pat
 
 
 def _tiny_cfg(tiny_bert, kind="finetune"):
-    return OmegaConf.create({"name": "tiny", "kind": kind, "pretrained": str(tiny_bert), "max_length": 64,
-                             "use_context": True, "dropout": 0.0, "C": 1.0})
+    return OmegaConf.create(
+        {
+            "name": "tiny",
+            "kind": kind,
+            "pretrained": str(tiny_bert),
+            "max_length": 64,
+            "use_context": True,
+            "dropout": 0.0,
+            "C": 1.0,
+        }
+    )
 
 
-TRAINER = OmegaConf.create({"epochs": 2, "batch_size": 8, "eval_batch_size": 16, "lr": 1e-3, "head_lr": 1e-2,
-                            "weight_decay": 0.0, "warmup_ratio": 0.1, "patience": 2, "dev_fraction": 0.2,
-                            "class_weights": True, "threads": 1, "intermediate_epochs": 1})
+TRAINER = OmegaConf.create(
+    {
+        "epochs": 2,
+        "batch_size": 8,
+        "eval_batch_size": 16,
+        "lr": 1e-3,
+        "head_lr": 1e-2,
+        "weight_decay": 0.0,
+        "warmup_ratio": 0.1,
+        "patience": 2,
+        "dev_fraction": 0.2,
+        "class_weights": True,
+        "threads": 1,
+        "intermediate_epochs": 1,
+    }
+)
 
 
 @pytest.mark.parametrize("task", ["stance", "joint"])

@@ -13,11 +13,13 @@ from stance.predict import Predictor
 from stance.train import run_train
 from tests.conftest import ROOT, compose
 
-ARTICLE = ("Russia welcomed the Government of National Accord on Monday.\n"
-           "Share This\n"
-           "Egyptian President Abdel Fattah al-Sisi met Khalifa Haftar in Cairo. He said Egypt backs the "
-           "Libyan National Army.\n"
-           "All rights reserved to Example Media 2021 ©\n")
+ARTICLE = (
+    "Russia welcomed the Government of National Accord on Monday.\n"
+    "Share This\n"
+    "Egyptian President Abdel Fattah al-Sisi met Khalifa Haftar in Cairo. He said Egypt backs the "
+    "Libyan National Army.\n"
+    "All rights reserved to Example Media 2021 ©\n"
+)
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +28,10 @@ def checkpoint(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("ckpt")
     data = write_jsonl(tmp / "i.jsonl", make_instances())
-    cfg = compose("train", ["model=tfidf_lr", "data=instances", f"data.path={data}", "cv=0", "logger.progress=false",
-                            "task=joint"])
+    cfg = compose(
+        "train",
+        ["model=tfidf_lr", "data=instances", f"data.path={data}", "cv=0", "logger.progress=false", "task=joint"],
+    )
     run_train(cfg, tmp / "run")
     return tmp / "run/checkpoint"
 
@@ -45,7 +49,7 @@ def test_candidates_with_attribution_and_offsets():
     said = [r for r in rows if r["text"].startswith("He said")]
     assert said and {r["actor"] for r in said} >= {"EGY"}
     for r in rows:
-        assert ARTICLE[r["start"]:r["end"]] == r["text"] and r["actor"] != r["target"]
+        assert ARTICLE[r["start"] : r["end"]] == r["text"] and r["actor"] != r["target"]
 
 
 def test_predictor_table_and_empty_article(checkpoint):
@@ -59,8 +63,14 @@ def test_predictor_table_and_empty_article(checkpoint):
 
 
 def _predict(checkpoint, *args, stdin=None):
-    return subprocess.run([sys.executable, "scripts/predict.py", f"checkpoint={checkpoint}", *args], cwd=ROOT,
-                          capture_output=True, text=True, input=stdin, timeout=300)
+    return subprocess.run(
+        [sys.executable, "scripts/predict.py", f"checkpoint={checkpoint}", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=300,
+    )
 
 
 def test_cli_bad_inputs_are_reported_and_skipped(checkpoint, tmp_path):
@@ -98,7 +108,11 @@ def test_end_to_end_evaluation_on_the_seeds(checkpoint, tmp_path):
     from stance.evaluate import run_evaluate
 
     summary = run_evaluate(compose("evaluate", [f"checkpoint={checkpoint}", "data=articles"]), tmp_path / "e2e")
-    assert 0 < summary["candidates"]["recall"] <= 1 and summary["cells"]["gold"] == 37 and summary["candidates"]["gold"] == 99
+    assert (
+        0 < summary["candidates"]["recall"] <= 1
+        and summary["cells"]["gold"] == 37
+        and summary["candidates"]["gold"] == 99
+    )
 
 
 def test_pair_filter_trains_saves_and_narrows_candidates(checkpoint, tmp_path):
@@ -111,8 +125,9 @@ def test_pair_filter_trains_saves_and_narrows_candidates(checkpoint, tmp_path):
     for r in gold:
         by_doc.setdefault(r["doc_id"], []).append(r)
     for doc, recs in by_doc.items():  # each gold sentence is followed by a distractor that names the same pair
-        text = " ".join(f"{r['text']} Later {r['actor_mention']} and {r['target_mention']} were in the news."
-                        for r in recs)
+        text = " ".join(
+            f"{r['text']} Later {r['actor_mention']} and {r['target_mention']} were in the news." for r in recs
+        )
         articles.append({"id": doc, "text": text, "date": recs[0]["date"]})
     arts = write_jsonl(tmp_path / "arts.jsonl", articles)
     inst = write_jsonl(tmp_path / "gold.jsonl", gold)

@@ -12,11 +12,22 @@ from stance.pipeline.candidates import article_candidates
 from stance.pipeline.clean import content_spans
 
 LEX = Lexicon.load(DEFAULT_LEXICON)
-NAMES = ["Russia", "Haftar", "Government of National Accord", "UN", "Libyan National Army", "Egypt's", "Sarraj",
-         "Skhirat agreement", "He said", "We"]
+NAMES = [
+    "Russia",
+    "Haftar",
+    "Government of National Accord",
+    "UN",
+    "Libyan National Army",
+    "Egypt's",
+    "Sarraj",
+    "Skhirat agreement",
+    "He said",
+    "We",
+]
 texty = st.text(alphabet=st.characters(codec="utf-8"), max_size=300)
-mixed = st.lists(st.one_of(texty, st.sampled_from(NAMES), st.sampled_from(["\n", ". ", "\x00", "\u202e", "\r\n"])),
-                 max_size=25).map("".join)
+mixed = st.lists(
+    st.one_of(texty, st.sampled_from(NAMES), st.sampled_from(["\n", ". ", "\x00", "\u202e", "\r\n"])), max_size=25
+).map("".join)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
@@ -27,13 +38,13 @@ def test_pipeline_never_crashes_and_offsets_hold(text, date):
         assert 0 <= s < e <= len(text)
     sentences, rows = article_candidates({"id": "x", "text": text, "date": date, "speaker": "MLT"}, LEX)
     for sent in sentences:
-        assert text[sent.start:sent.end] == sent.text and sent.text.strip()
+        assert text[sent.start : sent.end] == sent.text and sent.text.strip()
     for r in rows:
-        assert r["actor"] != r["target"] and text[r["start"]:r["end"]] == r["text"]
+        assert r["actor"] != r["target"] and text[r["start"] : r["end"]] == r["text"]
         for field in ("actor", "target"):
             start, mention = r[f"{field}_start"], r[f"{field}_mention"]
             if start >= 0 and mention:
-                assert r["text"][start:start + len(mention)] == mention
+                assert r["text"][start : start + len(mention)] == mention
         masked_text(r)
         marked_pair(r, LEX.names)
 
@@ -45,16 +56,27 @@ def test_lexicon_mentions_are_exact_and_disjoint(text):
     for a, b in zip(found, found[1:]):
         assert a.end <= b.start
     for m in found:
-        assert text[m.start:m.end] == m.surface
+        assert text[m.start : m.end] == m.surface
 
 
 @SETTINGS
-@given(value=st.one_of(texty, st.none(), st.integers(), st.lists(st.integers(), max_size=2)),
-       field=st.sampled_from(["text", "actor", "target", "stance", "sentiment", "actor_mention", "date", "doc_id"]))
+@given(
+    value=st.one_of(texty, st.none(), st.integers(), st.lists(st.integers(), max_size=2)),
+    field=st.sampled_from(["text", "actor", "target", "stance", "sentiment", "actor_mention", "date", "doc_id"]),
+)
 def test_instance_reader_accepts_or_explains(tmp_path_factory, value, field):
-    rec = {"id": "i1", "doc_id": "d1", "text": "Russia backed Haftar.", "context": "", "actor": "RUS",
-           "actor_mention": "Russia", "target": "LNA", "target_mention": "Haftar", "stance": "support",
-           "sentiment": "neutral"}
+    rec = {
+        "id": "i1",
+        "doc_id": "d1",
+        "text": "Russia backed Haftar.",
+        "context": "",
+        "actor": "RUS",
+        "actor_mention": "Russia",
+        "target": "LNA",
+        "target_mention": "Haftar",
+        "stance": "support",
+        "sentiment": "neutral",
+    }
     rec[field] = value
     path = tmp_path_factory.mktemp("p") / "x.jsonl"
     path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
@@ -87,15 +109,30 @@ def test_sentence_beyond_max_length_is_truncated_by_the_stated_rule(tiny_bert):
 
     from stance.models import build_model
 
-    cfg = OmegaConf.create({"name": "t", "kind": "finetune", "pretrained": str(tiny_bert), "max_length": 32,
-                            "use_context": True, "dropout": 0.0})
+    cfg = OmegaConf.create(
+        {
+            "name": "t",
+            "kind": "finetune",
+            "pretrained": str(tiny_bert),
+            "max_length": 32,
+            "use_context": True,
+            "dropout": 0.0,
+        }
+    )
     model = build_model(cfg, "stance")
     model.names = {}
     model._build()
     long = "Russia backed " + "the army again and " * 400 + "the Government of National Accord."
-    row = {"text": long, "context": "", "actor": "RUS", "actor_mention": "Russia", "actor_start": 0,
-           "target": "GNA", "target_mention": "Government of National Accord",
-           "target_start": long.index("Government")}
+    row = {
+        "text": long,
+        "context": "",
+        "actor": "RUS",
+        "actor_mention": "Russia",
+        "actor_start": 0,
+        "target": "GNA",
+        "target_mention": "Government of National Accord",
+        "target_start": long.index("Government"),
+    }
     enc = model.encode([row])
     assert len(enc.input_ids[0]) == 32
     proba = model.predict_proba([row])["stance"]

@@ -10,7 +10,7 @@ def test_instances_schema_and_offsets(instances_file):
     ds = read_instances(instances_file)
     assert len(ds) == 24
     row = ds[0]
-    assert row["text"][row["actor_start"]:].startswith(row["actor_mention"])
+    assert row["text"][row["actor_start"] :].startswith(row["actor_mention"])
     assert row["group"] == "pair01" and ds[-1]["group"] == ds[-1]["doc_id"]
 
 
@@ -52,9 +52,14 @@ def test_duplicate_ids_across_files_are_refused(tmp_path):
 
 
 def test_newsmtsc_polarity_mapping(tmp_path):
-    rec = {"primary_gid": "g1", "sentence_normalized": "Trump praised Biden today.",
-           "targets": [{"Input.gid": "a", "from": 0, "to": 5, "mention": "Trump", "polarity": 6.0},
-                       {"Input.gid": "b", "from": 14, "to": 19, "mention": "Biden", "polarity": 2.0}]}
+    rec = {
+        "primary_gid": "g1",
+        "sentence_normalized": "Trump praised Biden today.",
+        "targets": [
+            {"Input.gid": "a", "from": 0, "to": 5, "mention": "Trump", "polarity": 6.0},
+            {"Input.gid": "b", "from": 14, "to": 19, "mention": "Biden", "polarity": 2.0},
+        ],
+    }
     ds = read_newsmtsc(write_jsonl(tmp_path / "n.jsonl", [rec]))
     assert ds["sentiment"] == ["positive", "negative"] and ds["target_start"] == [0, 14]
     assert ds["stance"] == [None, None]

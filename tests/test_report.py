@@ -14,9 +14,15 @@ from tests.conftest import ROOT
 
 
 def _cell(actor, target, s, o, n, stance="support", p=0.8):
-    return {"actor": actor, "target": target, "instances": s + o + n, "stance": stance, "stance_probability": p,
-            "stance_counts": {"support": s, "oppose": o, "neutral": n},
-            "evidence": [{"text": f"{actor} on {target}", "probability": p}]}
+    return {
+        "actor": actor,
+        "target": target,
+        "instances": s + o + n,
+        "stance": stance,
+        "stance_probability": p,
+        "stance_counts": {"support": s, "oppose": o, "neutral": n},
+        "evidence": [{"text": f"{actor} on {target}", "probability": p}],
+    }
 
 
 RECORDS = [
@@ -67,9 +73,20 @@ def test_report_files_and_script_agree_with_api(predictions, tmp_path):
         assert (tmp_path / "api" / name).stat().st_size > 0
     text = (tmp_path / "api/report.md").read_text()
     assert "1 cells `uncertain`" in text and "RUS -> LNA" in text
-    run = subprocess.run([sys.executable, "scripts/report.py", f"predictions={predictions}",
-                          f"output={tmp_path / 'cli'}", "period=year", "n_boot=200"], cwd=ROOT, capture_output=True,
-                         text=True, timeout=300)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "scripts/report.py",
+            f"predictions={predictions}",
+            f"output={tmp_path / 'cli'}",
+            "period=year",
+            "n_boot=200",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
     assert "pred.jsonl:3" in run.stderr
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "cli/table.csv"), pd.read_csv(tmp_path / "api/table.csv"))
@@ -82,11 +99,18 @@ def test_notebook_api_predicts_a_dataframe(tmp_path):
     from tests.conftest import compose, make_instances, write_jsonl
 
     data = write_jsonl(tmp_path / "i.jsonl", make_instances())
-    run_train(compose("train", ["model=tfidf_lr", "data=instances", f"data.path={data}", "cv=0",
-                                "logger.progress=false"]), tmp_path / "run")
+    run_train(
+        compose("train", ["model=tfidf_lr", "data=instances", f"data.path={data}", "cv=0", "logger.progress=false"]),
+        tmp_path / "run",
+    )
     st = Stance(tmp_path / "run/checkpoint")
-    df = pd.DataFrame({"text": ["Russia welcomed the Government of National Accord.", "Nothing here."],
-                       "date": ["2019-01", ""], "speaker": ["", ""]})
+    df = pd.DataFrame(
+        {
+            "text": ["Russia welcomed the Government of National Accord.", "Nothing here."],
+            "date": ["2019-01", ""],
+            "speaker": ["", ""],
+        }
+    )
     cells = st.predict_frame(df)
     assert list(cells[["article", "actor", "target"]].itertuples(index=False, name=None)) == [("0", "RUS", "GNA")]
     table = st.report_table(cells, "year", n_boot=100)

@@ -12,8 +12,7 @@ def _cfg(instances_file, *extra):
 
 
 def test_tiny_transformer_same_seed_same_metrics(instances_file, tiny_bert, tmp_path):
-    args = ["model=minilm", f"model.pretrained={tiny_bert}", "trainer.epochs=2", "trainer.threads=1", "cv=0",
-            "seed=5"]
+    args = ["model=minilm", f"model.pretrained={tiny_bert}", "trainer.epochs=2", "trainer.threads=1", "cv=0", "seed=5"]
     a = run_train(_cfg(instances_file, *args), tmp_path / "a")
     b = run_train(_cfg(instances_file, *args), tmp_path / "b")
     assert a["results"] == b["results"]
@@ -21,8 +20,15 @@ def test_tiny_transformer_same_seed_same_metrics(instances_file, tiny_bert, tmp_
 
 
 def test_killed_run_resumes_to_the_same_result(instances_file, tiny_bert, tmp_path, monkeypatch):
-    args = ["model=minilm", f"model.pretrained={tiny_bert}", "trainer.epochs=3", "trainer.patience=5",
-            "trainer.threads=1", "cv=0", "seed=2"]
+    args = [
+        "model=minilm",
+        f"model.pretrained={tiny_bert}",
+        "trainer.epochs=3",
+        "trainer.patience=5",
+        "trainer.threads=1",
+        "cv=0",
+        "seed=2",
+    ]
     straight = run_train(_cfg(instances_file, *args), tmp_path / "straight")
 
     real, calls = finetune.dev_score, []

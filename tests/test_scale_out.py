@@ -18,14 +18,17 @@ def checkpoint(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("ckpt")
     data = write_jsonl(tmp / "i.jsonl", make_instances())
-    run_train(compose("train", ["model=tfidf_lr", "data=instances", f"data.path={data}", "cv=0",
-                                "logger.progress=false"]), tmp / "run")
+    run_train(
+        compose("train", ["model=tfidf_lr", "data=instances", f"data.path={data}", "cv=0", "logger.progress=false"]),
+        tmp / "run",
+    )
     return tmp / "run/checkpoint"
 
 
 def _predict(*args):
-    return subprocess.run([sys.executable, "scripts/predict.py", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=600)
+    return subprocess.run(
+        [sys.executable, "scripts/predict.py", *args], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
 
 
 def test_ray_engine_equals_local_engine_on_the_seeds(checkpoint, tmp_path):
@@ -44,8 +47,7 @@ def test_ray_engine_equals_local_engine_on_the_seeds(checkpoint, tmp_path):
 def test_ray_engine_reports_bad_lines_and_keeps_the_rest(checkpoint, tmp_path):
     pytest.importorskip("ray")
     src = tmp_path / "in.jsonl"
-    src.write_text('{"id": "a", "text": "Russia welcomed the Government of National Accord."}\n{broken\n'
-                   '{"id": "b"}\n')
+    src.write_text('{"id": "a", "text": "Russia welcomed the Government of National Accord."}\n{broken\n{"id": "b"}\n')
     run = _predict(f"checkpoint={checkpoint}", f"input={src}", f"output={tmp_path / 'out'}", *RAY_ARGS)
     assert run.returncode == 0, run.stderr
     assert "malformed JSONL line" in run.stderr and "missing string field 'text'" in run.stderr
@@ -74,10 +76,26 @@ def test_optuna_sweeper_preset_composes():
 def test_torchrun_two_processes_one_run_folder_rank0_writes(instances_file, tiny_bert, tmp_path):
     """Two CPU processes (gloo) train one model with DDP; rank 0 alone writes the run folder."""
     run = subprocess.run(
-        [sys.executable, "-m", "torch.distributed.run", "--nproc_per_node=2", "scripts/train.py", "model=minilm",
-         f"model.pretrained={tiny_bert}", "data=instances", f"data.path={instances_file}", "cv=0",
-         "trainer.epochs=2", "logger.progress=false", f"hydra.run.dir={tmp_path / 'run'}"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600, env={**__import__("os").environ, "OMP_NUM_THREADS": "1"},
+        [
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--nproc_per_node=2",
+            "scripts/train.py",
+            "model=minilm",
+            f"model.pretrained={tiny_bert}",
+            "data=instances",
+            f"data.path={instances_file}",
+            "cv=0",
+            "trainer.epochs=2",
+            "logger.progress=false",
+            f"hydra.run.dir={tmp_path / 'run'}",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**__import__("os").environ, "OMP_NUM_THREADS": "1"},
     )
     assert run.returncode == 0, run.stderr[-2000:]
     log = (tmp_path / "run/train_log.jsonl").read_text().splitlines()

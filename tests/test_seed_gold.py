@@ -20,8 +20,9 @@ def test_seed_files_are_unchanged_copies_and_annotations_validate():
 
 
 def test_gold_is_rebuilt_exactly_from_rounds_and_adjudication():
-    gold = adjudicate(SEEDS / "rounds/annotator_a.jsonl", SEEDS / "rounds/annotator_b.jsonl",
-                      SEEDS / "rounds/adjudication.json")
+    gold = adjudicate(
+        SEEDS / "rounds/annotator_a.jsonl", SEEDS / "rounds/annotator_b.jsonl", SEEDS / "rounds/adjudication.json"
+    )
     shipped = [json.loads(x) for x in (SEEDS / "annotations.jsonl").read_text().splitlines()]
     assert gold == shipped
     tables = [json.loads(x) for x in (SEEDS / "article_gold.jsonl").read_text().splitlines()]
@@ -46,9 +47,13 @@ def test_leave_one_group_out_keeps_the_moscow_reports_together():
 
 
 def test_article_table_majority_rule():
-    recs = [{"id": str(i), "doc_id": "d", "actor": "RUS", "target": "LNA", "stance": s}
-            for i, s in enumerate(["support", "support", "neutral", "oppose"])]
-    recs += [{"id": "t1", "doc_id": "d", "actor": "EGY", "target": "GNA", "stance": "support"},
-             {"id": "t2", "doc_id": "d", "actor": "EGY", "target": "GNA", "stance": "oppose"}]
+    recs = [
+        {"id": str(i), "doc_id": "d", "actor": "RUS", "target": "LNA", "stance": s}
+        for i, s in enumerate(["support", "support", "neutral", "oppose"])
+    ]
+    recs += [
+        {"id": "t1", "doc_id": "d", "actor": "EGY", "target": "GNA", "stance": "support"},
+        {"id": "t2", "doc_id": "d", "actor": "EGY", "target": "GNA", "stance": "oppose"},
+    ]
     cells = {(c["actor"], c["target"]): c["stance"] for c in article_table(recs)[0]["cells"]}
     assert cells == {("RUS", "LNA"): "support", ("EGY", "GNA"): "neutral"}

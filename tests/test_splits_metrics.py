@@ -22,7 +22,9 @@ def test_folds_never_split_a_group(instances_file):
 def test_metrics_figures():
     labels = ["support", "oppose", "neutral"]
     gold = ["support", "support", "oppose", "neutral", "neutral", "neutral"]
-    proba = np.array([[.9, .05, .05], [.2, .7, .1], [.1, .8, .1], [.1, .1, .8], [.3, .3, .4], [.6, .2, .2]])
+    proba = np.array(
+        [[0.9, 0.05, 0.05], [0.2, 0.7, 0.1], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8], [0.3, 0.3, 0.4], [0.6, 0.2, 0.2]]
+    )
     m = classification_metrics(gold, proba, labels)
     assert m["accuracy"] == 4 / 6
     assert m["per_class"]["oppose"]["precision"] == 0.5 and m["per_class"]["neutral"]["recall"] == 2 / 3

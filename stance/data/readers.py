@@ -80,11 +80,15 @@ def instance_record(rec: dict, path, lineno, *, targets: Sequence[str] | None, s
     text, actor, target = get("text", True), get("actor", True), get("target", True)
     context = get("context") or ""
     if not ACTOR_RE.match(actor):
-        raise DataError(path, lineno, f"actor {actor!r} is not a codebook code (ISO-3 state, UN, EU, AU, LAS, NATO, GNA, LNA, LBY)")
+        raise DataError(
+            path, lineno, f"actor {actor!r} is not a codebook code (ISO-3 state, UN, EU, AU, LAS, NATO, GNA, LNA, LBY)"
+        )
     if targets is not None and target not in targets:
         raise DataError(path, lineno, f"target {target!r} not allowed; allowed targets: {', '.join(targets)}")
     if actor == target:
-        raise DataError(path, lineno, f"actor and target are both {actor!r}: the codebook never pairs an actor with itself")
+        raise DataError(
+            path, lineno, f"actor and target are both {actor!r}: the codebook never pairs an actor with itself"
+        )
     stance, sentiment = get("stance"), get("sentiment")
     if stance is None and sentiment is None:
         raise DataError(path, lineno, "record has neither 'stance' nor 'sentiment'")
@@ -164,18 +168,35 @@ def read_newsmtsc(path, **_) -> Dataset:
                     start = text.find(mention)
                 rows.append(
                     {
-                        "id": f"{doc}#{k}", "doc_id": doc, "group": doc, "source": "newsmtsc", "date": "",
-                        "speaker": "", "text": text, "context": "", "actor": "", "actor_mention": None,
-                        "actor_start": -1, "target": "ENTITY", "target_mention": mention, "target_start": start,
-                        "stance": None, "sentiment": NEWSMTSC_POLARITY[pol],
+                        "id": f"{doc}#{k}",
+                        "doc_id": doc,
+                        "group": doc,
+                        "source": "newsmtsc",
+                        "date": "",
+                        "speaker": "",
+                        "text": text,
+                        "context": "",
+                        "actor": "",
+                        "actor_mention": None,
+                        "actor_start": -1,
+                        "target": "ENTITY",
+                        "target_mention": mention,
+                        "target_start": start,
+                        "stance": None,
+                        "sentiment": NEWSMTSC_POLARITY[pol],
                     }
                 )
     return _dataset(rows, path)
 
 
 # DSE label -> (p->q stance, q->p stance).
-DSE_LABELS = {0: ("neutral", "neutral"), 1: ("support", "neutral"), 2: ("neutral", "support"),
-              3: ("oppose", "neutral"), 4: ("neutral", "oppose")}
+DSE_LABELS = {
+    0: ("neutral", "neutral"),
+    1: ("support", "neutral"),
+    2: ("neutral", "support"),
+    3: ("oppose", "neutral"),
+    4: ("neutral", "oppose"),
+}
 
 
 def read_dse(path, **_) -> Dataset:
@@ -199,11 +220,22 @@ def read_dse(path, **_) -> Dataset:
             ):
                 rows.append(
                     {
-                        "id": f"dse-{p.stem}-{lineno}-{a}", "doc_id": f"dse-{p.stem}-{lineno}",
-                        "group": f"dse-{p.stem}-{lineno}", "source": "dse", "date": "", "speaker": "",
-                        "text": text, "context": "", "actor": a, "actor_mention": a_m, "actor_start": a_s,
-                        "target": "ENTITY", "target_mention": t_m, "target_start": t_s,
-                        "stance": stance, "sentiment": None,
+                        "id": f"dse-{p.stem}-{lineno}-{a}",
+                        "doc_id": f"dse-{p.stem}-{lineno}",
+                        "group": f"dse-{p.stem}-{lineno}",
+                        "source": "dse",
+                        "date": "",
+                        "speaker": "",
+                        "text": text,
+                        "context": "",
+                        "actor": a,
+                        "actor_mention": a_m,
+                        "actor_start": a_s,
+                        "target": "ENTITY",
+                        "target_mention": t_m,
+                        "target_start": t_s,
+                        "stance": stance,
+                        "sentiment": None,
                     }
                 )
     return _dataset(rows, path)

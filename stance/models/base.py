@@ -22,8 +22,16 @@ class StanceModel(ABC):
         self.cfg = cfg
 
     @abstractmethod
-    def fit(self, train: Dataset, dev: Dataset | None, trainer_cfg, seed: int, logger=None,
-            intermediate: tuple = (), state_dir: Path | None = None) -> None:
+    def fit(
+        self,
+        train: Dataset,
+        dev: Dataset | None,
+        trainer_cfg,
+        seed: int,
+        logger=None,
+        intermediate: tuple = (),
+        state_dir: Path | None = None,
+    ) -> None:
         """`intermediate`: (name, Dataset) pairs to train on first (transfer); `state_dir`: where an iterative
         trainer keeps its per-epoch state to resume from. Families that cannot use them ignore them."""
 

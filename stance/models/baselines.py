@@ -37,7 +37,9 @@ class MajorityModel(StanceModel):
 
     kind = "majority"
 
-    def fit(self, train: Dataset, dev=None, trainer_cfg=None, seed: int = 0, logger=None, intermediate=(), state_dir=None) -> None:
+    def fit(
+        self, train: Dataset, dev=None, trainer_cfg=None, seed: int = 0, logger=None, intermediate=(), state_dir=None
+    ) -> None:
         self.prior = {}
         for head, labels in self.labels.items():
             values = [v for v in train[head] if v is not None]
@@ -78,15 +80,22 @@ class TfidfLRModel(StanceModel):
         features = ColumnTransformer(
             [
                 ("word", TfidfVectorizer(ngram_range=tuple(cfg.word_ngrams), min_df=1, sublinear_tf=True), "text"),
-                ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(cfg.char_ngrams), min_df=2,
-                                         sublinear_tf=True), "text"),
+                (
+                    "char",
+                    TfidfVectorizer(
+                        analyzer="char_wb", ngram_range=tuple(cfg.char_ngrams), min_df=2, sublinear_tf=True
+                    ),
+                    "text",
+                ),
                 ("ids", OneHotEncoder(handle_unknown="ignore"), ["actor", "target"]),
             ]
         )
         clf = LogisticRegression(C=cfg.C, class_weight="balanced", max_iter=2000, random_state=seed)
         return Pipeline([("features", features), ("clf", clf)])
 
-    def fit(self, train: Dataset, dev=None, trainer_cfg=None, seed: int = 0, logger=None, intermediate=(), state_dir=None) -> None:
+    def fit(
+        self, train: Dataset, dev=None, trainer_cfg=None, seed: int = 0, logger=None, intermediate=(), state_dir=None
+    ) -> None:
         self.pipelines = {}
         for head in self.labels:
             rows = head_rows(train, head)

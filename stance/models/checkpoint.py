@@ -68,8 +68,9 @@ def verify_folder(folder: str | Path, meta_name: str) -> dict:
     return json.loads((folder / meta_name).read_text())
 
 
-def save_checkpoint(model: StanceModel, folder: str | Path, *, config: dict, data_hash: str, metrics: dict,
-                    card: str) -> Path:
+def save_checkpoint(
+    model: StanceModel, folder: str | Path, *, config: dict, data_hash: str, metrics: dict, card: str
+) -> Path:
     meta = {
         "format_version": 1,
         "kind": model.kind,

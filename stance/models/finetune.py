@@ -12,14 +12,13 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from sklearn.metrics import f1_score
 from omegaconf import OmegaConf
+from sklearn.metrics import f1_score
 from torch import nn
 from tqdm.auto import tqdm
 
 from stance import distributed
 from stance.models.train_state import load_state, save_state
-
 
 
 def _targets(rows: list[dict], labels: dict[str, list[str]]) -> dict[str, torch.Tensor]:
@@ -54,8 +53,17 @@ def dev_score(model, rows: list[dict], batch_size: int) -> float:
     return float(np.mean(scores)) if scores else 0.0
 
 
-def run_epochs(model, rows: list[dict], dev_rows: list[dict] | None, cfg, epochs: int, seed: int, logger=None,
-               phase: str = "train", state_dir: Path | None = None) -> dict:
+def run_epochs(
+    model,
+    rows: list[dict],
+    dev_rows: list[dict] | None,
+    cfg,
+    epochs: int,
+    seed: int,
+    logger=None,
+    phase: str = "train",
+    state_dir: Path | None = None,
+) -> dict:
     """Train for `epochs`; with `state_dir`, save the loop's state after each epoch and resume from it if present."""
     net = model.net
     train_net = distributed.wrap(net)  # DDP under torchrun; `net` itself otherwise
@@ -77,14 +85,17 @@ def run_epochs(model, rows: list[dict], dev_rows: list[dict] | None, cfg, epochs
     )
     best = {"score": -1.0, "state": None, "epoch": 0}
     stale, first, done = 0, 1, False
-    fingerprint = hashlib.sha256(json.dumps([OmegaConf.to_container(cfg), OmegaConf.to_container(model.cfg),
-                                             seed, len(rows), phase]).encode()).hexdigest()
+    fingerprint = hashlib.sha256(
+        json.dumps([OmegaConf.to_container(cfg), OmegaConf.to_container(model.cfg), seed, len(rows), phase]).encode()
+    ).hexdigest()
     restored = load_state(state_dir, net, optim, sched) if state_dir is not None else None
     if restored is not None:
         loop, best_weights = restored
         if loop["fingerprint"] != fingerprint:
-            raise ValueError(f"{state_dir} holds the state of a run with another config or data; resume with the "
-                             f"same settings, or use a new hydra.run.dir")
+            raise ValueError(
+                f"{state_dir} holds the state of a run with another config or data; resume with the "
+                f"same settings, or use a new hydra.run.dir"
+            )
         best = {"score": loop["best_score"], "state": best_weights, "epoch": loop["best_epoch"]}
         stale, first, done = loop["stale"], loop["epoch"] + 1, loop["done"]
         print(f"  resumed {phase} from {state_dir} after epoch {loop['epoch']}")
@@ -97,14 +108,16 @@ def run_epochs(model, rows: list[dict], dev_rows: list[dict] | None, cfg, epochs
         order = torch.randperm(len(rows), generator=torch.Generator().manual_seed(seed * 10_007 + epoch)).tolist()
         order = distributed.shard(order[: per_rank * distributed.world_size()])
         running = 0.0
-        bar = tqdm(range(0, len(order), cfg.batch_size), desc=f"{phase} epoch {epoch}/{epochs}", disable=not progress,
-                   leave=False)
+        bar = tqdm(
+            range(0, len(order), cfg.batch_size),
+            desc=f"{phase} epoch {epoch}/{epochs}",
+            disable=not progress,
+            leave=False,
+        )
         for start in bar:
             idx = order[start : start + cfg.batch_size]
             logits = train_net(**enc.batch(idx))
-            loss = sum(
-                loss_fns[h](logits[h], targets[h][idx]) for h in model.labels if (targets[h][idx] >= 0).any()
-            )
+            loss = sum(loss_fns[h](logits[h], targets[h][idx]) for h in model.labels if (targets[h][idx] >= 0).any())
             optim.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
@@ -124,9 +137,21 @@ def run_epochs(model, rows: list[dict], dev_rows: list[dict] | None, cfg, epochs
             logger.log(record)
         done = bool(dev_rows) and stale >= cfg.patience
         if state_dir is not None and distributed.is_main():
-            save_state(state_dir, net, optim, sched, {"epoch": epoch, "stale": stale, "done": done, "fingerprint": fingerprint,
-                                                      "best_score": best["score"], "best_epoch": best["epoch"]},
-                       best["state"])
+            save_state(
+                state_dir,
+                net,
+                optim,
+                sched,
+                {
+                    "epoch": epoch,
+                    "stale": stale,
+                    "done": done,
+                    "fingerprint": fingerprint,
+                    "best_score": best["score"],
+                    "best_epoch": best["epoch"],
+                },
+                best["state"],
+            )
     if best["state"] is not None:
         net.load_state_dict(best["state"])
     return {"best_epoch": best["epoch"], "best_dev_macro_f1": best["score"]}

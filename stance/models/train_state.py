@@ -26,8 +26,11 @@ def save_state(folder: Path, net, optim, sched, loop: dict, best_state: dict | N
         for name, value in state.items():
             tensors[f"optim.{idx}.{name}"] = torch.as_tensor(value).contiguous()
     tensors["rng"] = torch.get_rng_state()
-    meta = {**loop, "param_groups": optim_state["param_groups"],
-            "scheduler": {k: v for k, v in sched.state_dict().items() if k != "lr_lambdas"}}
+    meta = {
+        **loop,
+        "param_groups": optim_state["param_groups"],
+        "scheduler": {k: v for k, v in sched.state_dict().items() if k != "lr_lambdas"},
+    }
     save_folder(folder, lambda tmp: save_file(tensors, str(tmp / "state.safetensors")), META, meta)
 
 

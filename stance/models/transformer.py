@@ -57,8 +57,7 @@ class Encoded:
     def __init__(self, tokenizer, rows: list[dict], names: dict, max_length: int, use_context: bool):
         pairs = [marked_pair(r, names, use_context) for r in rows]
         # Over-long pairs lose tokens from the longer segment first; a marker cut off falls back to the mean.
-        enc = tokenizer([a for a, _ in pairs], [b for _, b in pairs], truncation="longest_first",
-                        max_length=max_length)
+        enc = tokenizer([a for a, _ in pairs], [b for _, b in pairs], truncation="longest_first", max_length=max_length)
         self.input_ids = enc["input_ids"]
         self.token_type_ids = enc.get("token_type_ids")
         self.pad_id = tokenizer.pad_token_id
@@ -89,7 +88,7 @@ class FineTunedModel(StanceModel):
     kind = "finetune"
 
     def _build(self, encoder_path: Path | None = None, config=None) -> None:
-        from transformers import AutoConfig, AutoModel, AutoTokenizer
+        from transformers import AutoModel, AutoTokenizer
 
         source = encoder_path or resolve_pretrained(self.cfg.pretrained)
         self.tokenizer = AutoTokenizer.from_pretrained(str(source))

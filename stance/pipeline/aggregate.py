@@ -9,8 +9,13 @@ import numpy as np
 UNCERTAIN = "uncertain"
 
 
-def aggregate(rows: list[dict], proba: dict[str, np.ndarray], labels: dict[str, list[str]], threshold: float,
-              max_evidence: int = 5) -> list[dict]:
+def aggregate(
+    rows: list[dict],
+    proba: dict[str, np.ndarray],
+    labels: dict[str, list[str]],
+    threshold: float,
+    max_evidence: int = 5,
+) -> list[dict]:
     """`rows` are one article's candidates, `proba` their per-head probabilities (same order); each cell keeps its
     `max_evidence` most confident sentences."""
     by_cell: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -29,9 +34,14 @@ def aggregate(rows: list[dict], proba: dict[str, np.ndarray], labels: dict[str, 
         primary = next(iter(labels))
         order = sorted(idx, key=lambda i: -float(proba[primary][i].max()))
         cell["evidence"] = [
-            {"sentence": rows[i]["sentence"], "start": rows[i]["start"], "end": rows[i]["end"], "text": rows[i]["text"],
-             **{h: labels[h][int(proba[h][i].argmax())] for h in labels},
-             "probability": round(float(proba[primary][i].max()), 4)}
+            {
+                "sentence": rows[i]["sentence"],
+                "start": rows[i]["start"],
+                "end": rows[i]["end"],
+                "text": rows[i]["text"],
+                **{h: labels[h][int(proba[h][i].argmax())] for h in labels},
+                "probability": round(float(proba[primary][i].max()), 4),
+            }
             for i in order[:max_evidence]
         ]
         cells.append(cell)

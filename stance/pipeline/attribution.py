@@ -19,7 +19,9 @@ REPORTING = re.compile(
 )
 PRONOUN = re.compile(r"\b(?P<p>[Hh]e|[Ss]he)\b")
 SUBJECT_PRONOUN = re.compile(r"^\W{0,3}(?P<p>He|She)\b")  # a sentence that opens with he/she is about that person
-PAIR = re.compile(r"\b(?:[Tt]he two (?:men|leaders|sides|officials)|[Bb]oth (?:men|leaders|sides|officials)|[Tt]he two)\b")
+PAIR = re.compile(
+    r"\b(?:[Tt]he two (?:men|leaders|sides|officials)|[Bb]oth (?:men|leaders|sides|officials)|[Tt]he two)\b"
+)
 FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Mm]y delegation|[Mm]y country|[Mm]y Government|[Uu]s)\b")
 
 
@@ -31,7 +33,9 @@ class Speaker:
     kind: str  # speaker (reporting verb) | pronoun | pair ("the two men") | record (a record's speaker)
 
 
-def attribute(sentences: list[Sentence], mentions: list[list[Mention]], record_speaker: str = "") -> list[list[Speaker]]:
+def attribute(
+    sentences: list[Sentence], mentions: list[list[Mention]], record_speaker: str = ""
+) -> list[list[Speaker]]:
     """Per sentence, the actors it speaks for or about without naming them: the reporting speaker, a subject
     pronoun resolved to the last named person of that gender, "the two men" -> the last two people named, and a
     record's speaker for first-person statements."""

@@ -28,7 +28,9 @@ def mentions_by_sentence(text: str, sentences: list[Sentence], lexicon: Lexicon,
     return out
 
 
-def article_candidates(article: dict, lexicon: Lexicon, context_targets: bool = False) -> tuple[list[Sentence], list[dict]]:
+def article_candidates(
+    article: dict, lexicon: Lexicon, context_targets: bool = False
+) -> tuple[list[Sentence], list[dict]]:
     text, date = article["text"], article.get("date") or ""
     sentences = split_sentences(text, content_spans(text))
     mentions = mentions_by_sentence(text, sentences, lexicon, date)
@@ -54,10 +56,24 @@ def article_candidates(article: dict, lexicon: Lexicon, context_targets: bool = 
             for target, (t_mention, t_start, t_source) in targets.items():
                 if actor == target:
                     continue
-                rows.append({
-                    "id": f"{article['id']}-s{k}-{actor}-{target}", "doc_id": article["id"], "date": date,
-                    "sentence": k, "start": sent.start, "end": sent.end, "text": sent.text, "context": context,
-                    "actor": actor, "actor_mention": a_mention, "actor_start": a_start, "actor_source": a_source,
-                    "target": target, "target_mention": t_mention, "target_start": t_start, "target_source": t_source,
-                })
+                rows.append(
+                    {
+                        "id": f"{article['id']}-s{k}-{actor}-{target}",
+                        "doc_id": article["id"],
+                        "date": date,
+                        "sentence": k,
+                        "start": sent.start,
+                        "end": sent.end,
+                        "text": sent.text,
+                        "context": context,
+                        "actor": actor,
+                        "actor_mention": a_mention,
+                        "actor_start": a_start,
+                        "actor_source": a_source,
+                        "target": target,
+                        "target_mention": t_mention,
+                        "target_start": t_start,
+                        "target_source": t_source,
+                    }
+                )
     return sentences, rows

@@ -29,8 +29,13 @@ def article_half(doc_id: str) -> str:
 def _prf(tp_p: int, n_pred: int, tp_r: int, n_gold: int) -> dict:
     p = tp_p / n_pred if n_pred else 0.0
     r = tp_r / n_gold if n_gold else 0.0
-    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "predicted": n_pred,
-            "gold": n_gold}
+    return {
+        "precision": p,
+        "recall": r,
+        "f1": 2 * p * r / (p + r) if p + r else 0.0,
+        "predicted": n_pred,
+        "gold": n_gold,
+    }
 
 
 def _overlaps(span, spans) -> bool:
@@ -84,7 +89,9 @@ def evaluate_articles(model, cfg) -> dict:
         n_cand += len(rows)
         n_cand_hit += sum(is_instance(r, spans) for r in rows)
         proba = model.predict_proba(rows) if rows else {}
-        cells = {(c["actor"], c["target"]): c for c in aggregate(rows, proba, model.labels, cfg.threshold)} if rows else {}
+        cells = (
+            {(c["actor"], c["target"]): c for c in aggregate(rows, proba, model.labels, cfg.threshold)} if rows else {}
+        )
         gcells = {(c["actor"], c["target"]): c for c in article_table(golds)[0]["cells"]}
         cell_pred, cell_gold = cell_pred + len(cells), cell_gold + len(gcells)
         for key in cells.keys() & gcells.keys():
@@ -93,9 +100,22 @@ def evaluate_articles(model, cfg) -> dict:
     candidates = _prf(n_cand_hit, n_cand, n_found, n_gold)
     cells_prf = _prf(cell_shared, cell_pred, cell_shared, cell_gold)
     accuracy = cell_right / cell_shared if cell_shared else 0.0
-    print(f"candidates: precision {candidates['precision']:.3f} recall {candidates['recall']:.3f} "
-          f"F1 {candidates['f1']:.3f} ({n_found}/{n_gold} gold instances found, {n_cand} candidates)")
-    print(f"cells: precision {cells_prf['precision']:.3f} recall {cells_prf['recall']:.3f} F1 {cells_prf['f1']:.3f}; "
-          f"stance accuracy on {cell_shared} shared cells {accuracy:.3f}")
-    return {"subset": subset or "all", "pair_filter": cfg.pair_filter, "candidates": candidates, "cells": cells_prf, "cell_stance_accuracy": accuracy,
-            "macro_f1": cells_prf["f1"], "accuracy": accuracy, "n": cell_gold, "per_class": {}}
+    print(
+        f"candidates: precision {candidates['precision']:.3f} recall {candidates['recall']:.3f} "
+        f"F1 {candidates['f1']:.3f} ({n_found}/{n_gold} gold instances found, {n_cand} candidates)"
+    )
+    print(
+        f"cells: precision {cells_prf['precision']:.3f} recall {cells_prf['recall']:.3f} F1 {cells_prf['f1']:.3f}; "
+        f"stance accuracy on {cell_shared} shared cells {accuracy:.3f}"
+    )
+    return {
+        "subset": subset or "all",
+        "pair_filter": cfg.pair_filter,
+        "candidates": candidates,
+        "cells": cells_prf,
+        "cell_stance_accuracy": accuracy,
+        "macro_f1": cells_prf["f1"],
+        "accuracy": accuracy,
+        "n": cell_gold,
+        "per_class": {},
+    }

@@ -37,25 +37,33 @@ def _gap(row: dict) -> str:
 
 
 def features(rows: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame({
-        "text": [masked_text(r) for r in rows],
-        "actor_kind": [r["actor"] if r["actor"] in CORE else "STATE_OR_ORG" for r in rows],
-        "target": [r["target"] for r in rows],
-        "actor_source": [r["actor_source"] for r in rows],
-        "target_source": [r["target_source"] for r in rows],
-        "gap": [_gap(r) for r in rows],
-        "pair": [f"{r['actor'] if r['actor'] in CORE else 'X'}>{r['target']}" for r in rows],
-    })
+    return pd.DataFrame(
+        {
+            "text": [masked_text(r) for r in rows],
+            "actor_kind": [r["actor"] if r["actor"] in CORE else "STATE_OR_ORG" for r in rows],
+            "target": [r["target"] for r in rows],
+            "actor_source": [r["actor_source"] for r in rows],
+            "target_source": [r["target_source"] for r in rows],
+            "gap": [_gap(r) for r in rows],
+            "pair": [f"{r['actor'] if r['actor'] in CORE else 'X'}>{r['target']}" for r in rows],
+        }
+    )
 
 
 def _pipeline(seed: int) -> Pipeline:
     cats = ["actor_kind", "target", "actor_source", "target_source", "gap", "pair"]
-    cols = ColumnTransformer([
-        ("word", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True), "text"),
-        ("cats", OneHotEncoder(handle_unknown="ignore"), cats),
-    ])
-    return Pipeline([("features", cols), ("clf", LogisticRegression(C=0.3, class_weight="balanced", max_iter=3000,
-                                                                     random_state=seed))])
+    cols = ColumnTransformer(
+        [
+            ("word", TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True), "text"),
+            ("cats", OneHotEncoder(handle_unknown="ignore"), cats),
+        ]
+    )
+    return Pipeline(
+        [
+            ("features", cols),
+            ("clf", LogisticRegression(C=0.3, class_weight="balanced", max_iter=3000, random_state=seed)),
+        ]
+    )
 
 
 class PairFilter:
@@ -73,18 +81,28 @@ class PairFilter:
     def fit(cls, rows: list[dict], labels: list[bool], groups: list[str], seed: int = 0) -> PairFilter:
         X, y = features(rows), np.array(labels, dtype=int)
         folds = min(5, len(set(groups)))
-        oof = cross_val_predict(_pipeline(seed), X, y, groups=groups, cv=GroupKFold(folds), method="predict_proba")[:, 1]
+        oof = cross_val_predict(_pipeline(seed), X, y, groups=groups, cv=GroupKFold(folds), method="predict_proba")[
+            :, 1
+        ]
         best = max(np.linspace(0.1, 0.9, 33), key=lambda t: _f1(oof >= t, y))
         pipe = _pipeline(seed).fit(X, y)
-        info = {"threshold": float(best), "candidates": len(rows), "positives": int(y.sum()),
-                "oof_at_threshold": _prf(oof >= best, y)}
+        info = {
+            "threshold": float(best),
+            "candidates": len(rows),
+            "positives": int(y.sum()),
+            "oof_at_threshold": _prf(oof >= best, y),
+        }
         return cls(pipe, float(best), info)
 
     def save(self, folder: str | Path) -> Path:
         import skops.io as sio
 
-        return save_folder(folder, lambda tmp: sio.dump(self.pipeline, tmp / "filter.skops"), META,
-                           {**self.info, "threshold": self.threshold})
+        return save_folder(
+            folder,
+            lambda tmp: sio.dump(self.pipeline, tmp / "filter.skops"),
+            META,
+            {**self.info, "threshold": self.threshold},
+        )
 
     @classmethod
     def load(cls, folder: str | Path) -> PairFilter:

@@ -35,8 +35,15 @@ def heatmap(table: pd.DataFrame, actors: list[str], targets: list[str], path: Pa
     for i in range(len(actors)):
         for j in range(len(targets)):
             if counts[i, j]:
-                ax.text(j, i, f"{values[i, j]:+.2f}\nn={counts[i, j]}", ha="center", va="center", fontsize=6.5,
-                        color="white" if abs(values[i, j]) > 0.6 else "black")
+                ax.text(
+                    j,
+                    i,
+                    f"{values[i, j]:+.2f}\nn={counts[i, j]}",
+                    ha="center",
+                    va="center",
+                    fontsize=6.5,
+                    color="white" if abs(values[i, j]) > 0.6 else "black",
+                )
     ax.set_title(title, fontsize=9)
     fig.colorbar(im, ax=ax, label="net stance (support - oppose) / all", shrink=0.8)
     fig.tight_layout()
@@ -57,7 +64,7 @@ def period_heatmaps(table: pd.DataFrame, actors: list[str], targets: list[str], 
         ax.set_title(period, fontsize=8)
         ax.set_xticks(range(len(targets)), targets, fontsize=7)
         ax.set_yticks(range(len(actors)), actors, fontsize=7)
-    for ax in list(axes.flat)[len(periods):]:
+    for ax in list(axes.flat)[len(periods) :]:
         ax.axis("off")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
@@ -69,8 +76,12 @@ def time_series(table: pd.DataFrame, cells: list[tuple[str, str]], min_instances
     periods = sorted(p for p in table["period"].unique() if p not in ("all", UNDATED))
     positions = {p: i for i, p in enumerate(periods)}
     for actor, target in cells:
-        g = table[(table["actor"] == actor) & (table["target"] == target) & ~table["period"].isin(["all", UNDATED])
-                  & (table["instances"] >= min_instances)].sort_values("period")
+        g = table[
+            (table["actor"] == actor)
+            & (table["target"] == target)
+            & ~table["period"].isin(["all", UNDATED])
+            & (table["instances"] >= min_instances)
+        ].sort_values("period")
         if g.empty:
             continue
         x = [positions[p] for p in g["period"]]

@@ -18,10 +18,22 @@ def _pick(table: pd.DataFrame, column: str, chosen, top: int) -> list[str]:
     return list(overall.groupby(column)["instances"].sum().sort_values(ascending=False).index[:top])
 
 
-def write_report(cells: pd.DataFrame, out_dir: str | Path, *, period: str = "year", actors=None, targets=None,
-                 top_actors: int = 12, top_cells: int = 6, min_instances: int = 3, n_boot: int = 1000,
-                 seed: int = 0, skipped: int = 0, title: str = "Stance report", quote_evidence: bool = True
-                 ) -> pd.DataFrame:
+def write_report(
+    cells: pd.DataFrame,
+    out_dir: str | Path,
+    *,
+    period: str = "year",
+    actors=None,
+    targets=None,
+    top_actors: int = 12,
+    top_cells: int = 6,
+    min_instances: int = 3,
+    n_boot: int = 1000,
+    seed: int = 0,
+    skipped: int = 0,
+    title: str = "Stance report",
+    quote_evidence: bool = True,
+) -> pd.DataFrame:
     """`quote_evidence=False` lists evidence by article id only (for corpora whose text must not be copied)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -40,27 +52,43 @@ def write_report(cells: pd.DataFrame, out_dir: str | Path, *, period: str = "yea
     time_series(table, top, min_instances, out / "timeseries.png")
 
     undated = int((cells["date"] == "").sum())
-    lines = [f"# {title}", "",
-             f"{cells['article'].nunique()} articles, {len(cells)} article-level cells, "
-             f"{int(cells['instances'].sum())} classified sentence pairs; {int((cells['stance'] == 'uncertain').sum())} "
-             f"cells `uncertain`; {undated} cells from undated articles (counted in the totals, not in any "
-             f"{period}); {skipped} malformed prediction lines skipped.", "",
-             "Net stance index = (support - oppose) / (support + oppose + neutral) over classified sentences; "
-             "95% CI by bootstrap over articles.", "",
-             "![net stance heatmap](heatmap.png)", "", f"![by {period}](heatmap_by_{period}.png)", "",
-             "![over time](timeseries.png)", "", "## Whole corpus", "",
-             "| actor | target | articles | instances | support | oppose | neutral | net index [95% CI] |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"# {title}",
+        "",
+        f"{cells['article'].nunique()} articles, {len(cells)} article-level cells, "
+        f"{int(cells['instances'].sum())} classified sentence pairs; {int((cells['stance'] == 'uncertain').sum())} "
+        f"cells `uncertain`; {undated} cells from undated articles (counted in the totals, not in any "
+        f"{period}); {skipped} malformed prediction lines skipped.",
+        "",
+        "Net stance index = (support - oppose) / (support + oppose + neutral) over classified sentences; "
+        "95% CI by bootstrap over articles.",
+        "",
+        "![net stance heatmap](heatmap.png)",
+        "",
+        f"![by {period}](heatmap_by_{period}.png)",
+        "",
+        "![over time](timeseries.png)",
+        "",
+        "## Whole corpus",
+        "",
+        "| actor | target | articles | instances | support | oppose | neutral | net index [95% CI] |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in overall.sort_values("instances", ascending=False).itertuples():
-        lines.append(f"| {r.actor} | {r.target} | {r.articles} | {r.instances} | {r.support} | {r.oppose} | "
-                     f"{r.neutral} | {r.net_index:+.2f} [{r.ci_low:+.2f}, {r.ci_high:+.2f}] |")
+        lines.append(
+            f"| {r.actor} | {r.target} | {r.articles} | {r.instances} | {r.support} | {r.oppose} | "
+            f"{r.neutral} | {r.net_index:+.2f} [{r.ci_low:+.2f}, {r.ci_high:+.2f}] |"
+        )
     lines += ["", "## Strongest evidence per cell", ""]
     for actor, target in top:
         g = cells[(cells["actor"] == actor) & (cells["target"] == target)]
         g = g.sort_values("evidence_probability", ascending=False).head(3)
         lines.append(f"**{actor} -> {target}**")
-        lines += [f"- `{r.article}` ({r.date or UNDATED}, {r.stance}, p={r.evidence_probability:.2f})"
-                  + (f": \"{r.evidence}\"" if quote_evidence else "") for r in g.itertuples()]
+        lines += [
+            f"- `{r.article}` ({r.date or UNDATED}, {r.stance}, p={r.evidence_probability:.2f})"
+            + (f': "{r.evidence}"' if quote_evidence else "")
+            for r in g.itertuples()
+        ]
         lines.append("")
     atomic_write_text(out / "report.md", "\n".join(lines) + "\n")
     return table

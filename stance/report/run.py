@@ -16,9 +16,19 @@ def run_report(cfg) -> int:
         print("no prediction records could be read", flush=True)
         return 1
     cells = cells_frame(records)
-    table = write_report(cells, to_absolute_path(cfg.output), period=cfg.period, actors=cfg.actors,
-                         targets=cfg.targets, top_actors=cfg.top_actors, top_cells=cfg.top_cells,
-                         min_instances=cfg.min_instances, n_boot=cfg.n_boot, seed=cfg.seed, skipped=len(errors),
-                         title=cfg.title)
+    table = write_report(
+        cells,
+        to_absolute_path(cfg.output),
+        period=cfg.period,
+        actors=cfg.actors,
+        targets=cfg.targets,
+        top_actors=cfg.top_actors,
+        top_cells=cfg.top_cells,
+        min_instances=cfg.min_instances,
+        n_boot=cfg.n_boot,
+        seed=cfg.seed,
+        skipped=len(errors),
+        title=cfg.title,
+    )
     print(f"{len(records)} articles, {len(table)} table rows, {len(errors)} lines skipped -> {cfg.output}/report.md")
     return 0

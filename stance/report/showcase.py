@@ -9,7 +9,6 @@ cell, with the picture the silver labels of the same speeches give.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
@@ -28,11 +27,15 @@ from stance.runlog import seed_everything
 def speech_documents(path: str) -> list[dict]:
     docs: dict[str, dict] = {}
     for _, rec in iter_jsonl(path):
-        doc = docs.setdefault(rec["doc_id"], {"id": rec["doc_id"], "date": rec.get("date") or "",
-                                              "speaker": rec.get("speaker") or "", "lines": []})
+        doc = docs.setdefault(
+            rec["doc_id"],
+            {"id": rec["doc_id"], "date": rec.get("date") or "", "speaker": rec.get("speaker") or "", "lines": []},
+        )
         doc["lines"].append(rec["text"])
-    return [{"id": d["id"], "date": d["date"], "speaker": d["speaker"], "text": "\n".join(d["lines"])}
-            for d in docs.values()]
+    return [
+        {"id": d["id"], "date": d["date"], "speaker": d["speaker"], "text": "\n".join(d["lines"])}
+        for d in docs.values()
+    ]
 
 
 def silver_picture(instances: pd.DataFrame) -> pd.DataFrame:
@@ -64,8 +67,13 @@ def run_showcase(cfg, out_dir: str | Path) -> dict:
         records += fold_records
         print(f"fold {fold}: trained on {len(train)} instances, predicted {len(held)} speeches")
     cells = cells_frame(records)
-    write_report(cells, out, period=cfg.period, title="UN General Assembly and White House speeches on Libya",
-                 quote_evidence=False)  # the speeches are read in place, never copied into the project
+    write_report(
+        cells,
+        out,
+        period=cfg.period,
+        title="UN General Assembly and White House speeches on Libya",
+        quote_evidence=False,
+    )  # the speeches are read in place, never copied into the project
     # the same speeches as the silver labels see them
     speech_ids = set(doc_ids)
     gold = pd.DataFrame([r for r in silver.to_list() if r["doc_id"] in speech_ids])
@@ -76,10 +84,18 @@ def run_showcase(cfg, out_dir: str | Path) -> dict:
     both = labels.merge(predicted.reset_index(), on=["actor", "target"], how="outer", suffixes=("_silver", "_model"))
     both.to_csv(out / "silver_vs_model.csv", index=False)
     shared = both.dropna(subset=["net_index_silver", "net_index_model"])
-    shared = shared[(shared["instances_silver"] >= cfg.min_instances) & (shared["instances_model"] >= cfg.min_instances)]
+    shared = shared[
+        (shared["instances_silver"] >= cfg.min_instances) & (shared["instances_model"] >= cfg.min_instances)
+    ]
     corr = float(np.corrcoef(shared["net_index_silver"], shared["net_index_model"])[0, 1]) if len(shared) > 2 else None
-    summary = {"speeches": len(docs), "folds": cfg.folds, "model": cfg.model.name, "cells_compared": len(shared),
-               "pearson_r_net_index": corr, "min_instances": cfg.min_instances}
+    summary = {
+        "speeches": len(docs),
+        "folds": cfg.folds,
+        "model": cfg.model.name,
+        "cells_compared": len(shared),
+        "pearson_r_net_index": corr,
+        "min_instances": cfg.min_instances,
+    }
     _scatter(shared, corr, out / "silver_vs_model.png")
     (out / "showcase.json").write_text(json.dumps(summary, indent=2) + "\n")
     return summary

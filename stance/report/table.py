@@ -45,16 +45,38 @@ def cells_frame(records: Iterable[dict]) -> pd.DataFrame:
         for c in rec["cells"]:
             counts = c.get("stance_counts", {})
             best = c["evidence"][0] if c.get("evidence") else {}
-            rows.append({
-                "article": rec["id"], "date": rec.get("date") or "", "actor": c["actor"], "target": c["target"],
-                "stance": c.get("stance"), "probability": c.get("stance_probability"),
-                "sentiment": c.get("sentiment"), "instances": c["instances"],
-                "support": counts.get("support", 0), "oppose": counts.get("oppose", 0),
-                "neutral": counts.get("neutral", 0), "evidence": best.get("text", ""),
-                "evidence_probability": best.get("probability"),
-            })
-    cols = ["article", "date", "actor", "target", "stance", "probability", "sentiment", "instances", "support",
-            "oppose", "neutral", "evidence", "evidence_probability"]
+            rows.append(
+                {
+                    "article": rec["id"],
+                    "date": rec.get("date") or "",
+                    "actor": c["actor"],
+                    "target": c["target"],
+                    "stance": c.get("stance"),
+                    "probability": c.get("stance_probability"),
+                    "sentiment": c.get("sentiment"),
+                    "instances": c["instances"],
+                    "support": counts.get("support", 0),
+                    "oppose": counts.get("oppose", 0),
+                    "neutral": counts.get("neutral", 0),
+                    "evidence": best.get("text", ""),
+                    "evidence_probability": best.get("probability"),
+                }
+            )
+    cols = [
+        "article",
+        "date",
+        "actor",
+        "target",
+        "stance",
+        "probability",
+        "sentiment",
+        "instances",
+        "support",
+        "oppose",
+        "neutral",
+        "evidence",
+        "evidence_probability",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -99,14 +121,23 @@ def aggregate_table(cells: pd.DataFrame, period: str = "year", n_boot: int = 100
         for key, g in cells.groupby(keys, sort=True):
             key = key if isinstance(key, tuple) else (key,)
             lo, hi = bootstrap_index_ci(g["support"], g["oppose"], g["neutral"], n_boot, seed)
-            out.append({
-                "actor": key[0], "target": key[1], "period": key[2] if scope == "period" else "all",
-                "articles": int(g["article"].nunique()), "instances": int(g["instances"].sum()),
-                "support": int(g["support"].sum()), "oppose": int(g["oppose"].sum()),
-                "neutral": int(g["neutral"].sum()), "uncertain_cells": int((g["stance"] == "uncertain").sum()),
-                "net_index": net_index(g["support"].values, g["oppose"].values, g["neutral"].values),
-                "ci_low": lo, "ci_high": hi, "mean_confidence": float(g["probability"].mean()),
-            })
+            out.append(
+                {
+                    "actor": key[0],
+                    "target": key[1],
+                    "period": key[2] if scope == "period" else "all",
+                    "articles": int(g["article"].nunique()),
+                    "instances": int(g["instances"].sum()),
+                    "support": int(g["support"].sum()),
+                    "oppose": int(g["oppose"].sum()),
+                    "neutral": int(g["neutral"].sum()),
+                    "uncertain_cells": int((g["stance"] == "uncertain").sum()),
+                    "net_index": net_index(g["support"].values, g["oppose"].values, g["neutral"].values),
+                    "ci_low": lo,
+                    "ci_high": hi,
+                    "mean_confidence": float(g["probability"].mean()),
+                }
+            )
     return pd.DataFrame(out)
 
 
