@@ -25,8 +25,9 @@ class Stance:
         batch_size: int = 64,
         threshold: float = 0.5,
         pair_filter: str | Path | None = None,
+        precision: str = "fp32",
     ):
-        self.predictor = Predictor(checkpoint, lexicon, batch_size, threshold, pair_filter)
+        self.predictor = Predictor(checkpoint, lexicon, batch_size, threshold, pair_filter, precision)
 
     def predict_records(self, texts) -> list[dict]:
         """Per-article prediction records (as predict.py writes them) for a list of texts or a DataFrame."""

@@ -80,3 +80,10 @@ def showcase(cfg) -> None:
     from stance.report.showcase import run_showcase
 
     print(json.dumps(_guarded(run_showcase, cfg, _run_dir())))
+
+
+@hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="benchmark")
+def benchmark(cfg) -> None:
+    from stance.benchmark.run import run_benchmark
+
+    print(json.dumps(_guarded(run_benchmark, cfg)))  # the last stdout line: one JSON object

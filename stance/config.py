@@ -27,6 +27,7 @@ class ModelConfig:
     name: str = MISSING
     kind: str = MISSING  # majority | tfidf_lr | finetune | frozen_lr
     pretrained: str = "minilm"  # "minilm" = the packaged all-MiniLM-L6-v2 (sha256-checked), or a local model folder
+    input: str = "marked"  # marked: one encoder pass per pair | span: one per sentence (stance.models.span)
     max_length: int = 128
     use_context: bool = True
     dropout: float = 0.1
@@ -105,7 +106,9 @@ class PredictConfig:
     output: Optional[str] = None  # null: a readable table on the terminal
     format: Optional[str] = None  # jsonl | csv; null: from the output's suffix (.csv -> csv, else jsonl)
     lexicon: str = "conf/actors/libya.yaml"
-    batch_size: int = 64
+    batch_size: int = 64  # pairs (model.input=marked) or distinct sentences (span) per forward pass
+    chunk_pairs: int = 512  # candidate pairs pooled across consecutive articles before they are classified
+    precision: str = "fp32"  # fp32 | bf16 | int8 (fine-tuned transformers; see experiments/benchmarks)
     threshold: float = 0.5  # cells whose winning probability is below this say `uncertain`
     pair_filter: Optional[str] = None  # a trained candidate-pair filter folder; widens then filters candidates
     engine: str = "local"  # local | ray (output is then a folder of JSONL shards)
@@ -151,6 +154,38 @@ class ShowcaseConfig:
     seed: int = 0
 
 
+@dataclass
+class VariantConfig:
+    name: str = MISSING  # `pipeline` is the per-pair transformers.pipeline baseline
+    input: str = "marked"  # which checkpoint: marked | span
+    precision: str = "fp32"  # fp32 | bf16 | int8
+    chunk_pairs: int = 0  # 0: the benchmark's chunk_pairs; 1: classify article by article
+
+
+@dataclass
+class BenchmarkConfig:
+    checkpoint: Optional[str] = None  # marked-input stance checkpoint; null: trained here on the UN speeches
+    span_checkpoint: Optional[str] = None  # span-input checkpoint on the same data and split; null: trained here
+    train_overrides: list[str] = field(default_factory=list)  # extra train.py overrides for checkpoints trained here
+    shared: str = MISSING
+    seeds: str = "seeds"
+    lexicon: str = "conf/actors/libya.yaml"
+    corpus_limit: int = 0  # >0: at most this many articles per register (smoke runs)
+    variants: list[VariantConfig] = field(default_factory=list)
+    reference: str = "marked_fp32"  # the quality reference variant
+    max_f1_loss: float = 0.01  # default quality: dev macro-F1 at most this far below the reference
+    min_agreement: float = 0.98  # default quality: share of labels equal to the same model at fp32
+    batch_size: int = 64
+    chunk_pairs: int = 512
+    pipeline_max_pairs: int = 1500  # the per-pair baseline runs on a fixed random sample of the candidates
+    scale_sizes: list[int] = field(default_factory=lambda: [1000, 10000])
+    threads: int = 0  # torch threads per variant process (0: torch's default)
+    seed: int = 0
+    output_dir: str = "experiments/benchmarks"
+    name: Optional[str] = None  # output file stem; null: today's date
+    work_dir: str = MISSING
+
+
 def register_configs() -> None:
     cs = ConfigStore.instance()
     cs.store(name="train_schema", node=TrainConfig)
@@ -159,3 +194,4 @@ def register_configs() -> None:
     cs.store(name="pair_filter_schema", node=PairFilterConfig)
     cs.store(name="report_schema", node=ReportConfig)
     cs.store(name="showcase_schema", node=ShowcaseConfig)
+    cs.store(name="benchmark_schema", node=BenchmarkConfig)

@@ -15,7 +15,7 @@ TARGET_MARK = ("{{", "}}")
 ACTOR_WORD, TARGET_WORD = " actorx ", " targetx "
 
 
-def _spans(row: dict, field: str, text: str) -> tuple[int, int] | None:
+def mention_span(row: dict, field: str, text: str) -> tuple[int, int] | None:
     mention, start = row.get(f"{field}_mention"), row.get(f"{field}_start", -1)
     if not mention:
         return None
@@ -39,7 +39,7 @@ def _rewrite(text: str, spans: list[tuple[tuple[int, int], str, str]]) -> str:
 def _mark(text: str, row: dict, actor: tuple[str, str], target: tuple[str, str], replace: bool) -> str:
     spans = []
     for field, (open_, close) in (("actor", actor), ("target", target)):
-        span = _spans(row, field, text)
+        span = mention_span(row, field, text)
         if span:
             spans.append((span, open_, close))
     if replace:  # drop the mention itself: the marker word stands for it
@@ -70,7 +70,9 @@ def marked_pair(row: dict, names: dict[str, str], use_context: bool = True) -> t
     query = f"{describe(actor, names) + (' (the speaker)' if implicit else '')} toward " if actor else ""
     query += describe(row["target"], names) if row["target"] not in ("ENTITY",) else (row.get("target_mention") or "")
     context = row.get("context") or ""
-    needs_context = any(row.get(f"{f}_mention") and _spans(row, f, row["text"]) is None for f in ("actor", "target"))
+    needs_context = any(
+        row.get(f"{f}_mention") and mention_span(row, f, row["text"]) is None for f in ("actor", "target")
+    )
     if use_context and context and needs_context:
         query += " | " + _mark(context, row, ACTOR_MARK, TARGET_MARK, replace=False)
     return text, query

@@ -89,6 +89,8 @@ class Lexicon:
         }
         self.names: dict[str, str] = {}
         self.aliases: list[Alias] = []
+        self._period_keys: dict[str, tuple] = {}  # period -> the ids of its active aliases
+        self._patterns: dict[tuple, tuple] = {}  # active aliases -> (compiled pattern, surface -> alias)
         for code, entry in (entities or {}).items():
             if not CODE_RE.match(str(code)):
                 raise ValueError(f"{path}: entity key {code!r} is not a codebook code (e.g. RUS, UN, GNA)")
@@ -137,14 +139,20 @@ class Lexicon:
             raise ValueError(f"{path}: expected a mapping with an `entities:` key")
         return cls(data["entities"], path, targets, data.get("delegations"))
 
-    @lru_cache(maxsize=64)
-    def _compiled(self, period: str) -> tuple[re.Pattern, dict[str, Alias]]:
-        table: dict[str, Alias] = {}
-        for alias in self.aliases:  # first active entry wins for a surface form (file order)
-            if alias.active(period) and alias.surface not in table:
-                table[alias.surface] = alias
-        pattern = re.compile(r"(?<![\w-])(?:" + _trie_regex(sorted(table)) + r")(?![\w])") if table else None
-        return pattern, table
+    def _compiled(self, period: str) -> tuple[re.Pattern | None, dict[str, Alias]]:
+        """The pattern for a period. Periods whose active aliases are the same share one compiled pattern: a
+        corpus spanning a decade of months compiles one per change of office, not one per month."""
+        key = self._period_keys.get(period)
+        if key is None:
+            table: dict[str, Alias] = {}
+            for alias in self.aliases:  # first active entry wins for a surface form (file order)
+                if alias.active(period) and alias.surface not in table:
+                    table[alias.surface] = alias
+            key = self._period_keys[period] = tuple(id(a) for a in table.values())
+            if key not in self._patterns:
+                pattern = re.compile(r"(?<![\w-])(?:" + _trie_regex(sorted(table)) + r")(?![\w])") if table else None
+                self._patterns[key] = (pattern, table)
+        return self._patterns[key]
 
     def resolve_speaker(self, speaker: str, date: str = "") -> str:
         """A record's `speaker` (a code, "USA (White House)", or an alias) -> the codebook code of its actor."""

@@ -19,10 +19,16 @@ from stance.models import StanceModel, load_checkpoint
 from stance.pipeline.aggregate import aggregate
 from stance.pipeline.candidates import article_candidates
 from stance.pipeline.pair_filter import PairFilter
+from stance.timing import stage
 
 
 class Predictor:
-    """Loaded once (a checkpoint and a lexicon), then applied to any number of articles."""
+    """Loaded once (a checkpoint and a lexicon), then applied to any number of articles.
+
+    Consecutive articles are classified together: their candidate pairs are pooled until `chunk_pairs` are waiting,
+    so that short articles still fill the encoder's batches. Output keeps the input order, and memory is bounded
+    by one chunk.
+    """
 
     def __init__(
         self,
@@ -31,31 +37,62 @@ class Predictor:
         batch_size: int = 64,
         threshold: float = 0.5,
         pair_filter: str | Path | None = None,
+        precision: str = "fp32",
+        chunk_pairs: int = 512,
     ):
         """`checkpoint`: a checkpoint folder, or a model already in memory (a StanceModel)."""
         self.model = checkpoint if isinstance(checkpoint, StanceModel) else load_checkpoint(checkpoint)
+        if precision != "fp32":
+            if not hasattr(self.model, "set_precision"):
+                raise ValueError(f"precision={precision} applies to fine-tuned transformer checkpoints only")
+            self.model.set_precision(precision)
         self.lexicon = Lexicon.load(lexicon)
         self.pair_filter = PairFilter.load(pair_filter) if pair_filter else None
-        self.batch_size, self.threshold = batch_size, threshold
+        self.batch_size, self.threshold, self.chunk_pairs = batch_size, threshold, max(1, chunk_pairs)
+        self.observer = None  # optional callable(pairs, probabilities) per classified chunk (benchmarks, audits)
 
-    def predict_article(self, article: dict) -> dict:
+    def candidates(self, article: dict) -> tuple[int, list[dict]]:
+        """(number of sentences, candidate pairs) of one article."""
         sentences, rows = article_candidates(article, self.lexicon, context_targets=self.pair_filter is not None)
         if self.pair_filter is not None:
-            rows = self.pair_filter.select(rows)
-        proba = self.model.predict_proba(rows, self.batch_size) if rows else None
-        cells = aggregate(rows, proba, self.model.labels, self.threshold) if rows else []
-        return {
-            "id": article["id"],
-            "date": article.get("date", ""),
-            "sentences": len(sentences),
-            "candidates": len(rows),
-            "cells": cells,
-            **({} if cells else {"note": "no actor-target pair found in this article"}),
-        }
+            with stage("pair_filter"):
+                rows = self.pair_filter.select(rows)
+        return len(sentences), rows
+
+    def predict_article(self, article: dict) -> dict:
+        return next(self.predict([article]))
 
     def predict(self, articles: Iterable[dict]) -> Iterator[dict]:
+        waiting: list[tuple[dict, int, list[dict]]] = []
+        n_pairs = 0
         for article in articles:
-            yield self.predict_article(article)
+            n_sentences, rows = self.candidates(article)
+            waiting.append((article, n_sentences, rows))
+            n_pairs += len(rows)
+            if n_pairs >= self.chunk_pairs:
+                yield from self._classify(waiting)
+                waiting, n_pairs = [], 0
+        yield from self._classify(waiting)
+
+    def _classify(self, waiting: list[tuple[dict, int, list[dict]]]) -> Iterator[dict]:
+        pooled = [r for _, _, rows in waiting for r in rows]
+        proba = self.model.predict_proba(pooled, self.batch_size) if pooled else {}
+        if self.observer is not None:
+            self.observer(pooled, proba)
+        at = 0
+        for article, n_sentences, rows in waiting:
+            with stage("aggregate"):
+                part = {h: p[at : at + len(rows)] for h, p in proba.items()}
+                at += len(rows)
+                cells = aggregate(rows, part, self.model.labels, self.threshold) if rows else []
+            yield {
+                "id": article["id"],
+                "date": article.get("date", ""),
+                "sentences": n_sentences,
+                "candidates": len(rows),
+                "cells": cells,
+                **({} if cells else {"note": "no actor-target pair found in this article"}),
+            }
 
 
 CSV_FIELDS = [
@@ -143,6 +180,8 @@ def run_predict(cfg) -> int:
         cfg.batch_size,
         cfg.threshold,
         to_absolute_path(cfg.pair_filter) if cfg.pair_filter else None,
+        cfg.precision,
+        cfg.chunk_pairs,
     )
     errors: list[DataError] = []
     source = cfg.input if cfg.input == "-" else to_absolute_path(cfg.input)

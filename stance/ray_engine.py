@@ -57,21 +57,16 @@ PARSE_CPUS = 0.25  # parsing is light: stateless tasks that never hold CPUs the 
 
 
 class _Predict:
-    def __init__(self, checkpoint, lexicon, batch_size, threshold, pair_filter):
+    def __init__(self, checkpoint, lexicon, batch_size, threshold, pair_filter, precision):
         from stance.predict import Predictor
 
-        self.predictor = Predictor(checkpoint, lexicon, batch_size, threshold, pair_filter)  # once per actor
+        self.predictor = Predictor(checkpoint, lexicon, batch_size, threshold, pair_filter, precision)  # once per actor
 
     def __call__(self, batch):
-        records = []
-        for art_id, text, date, speaker, error in zip(
-            batch["id"], batch["text"], batch["date"], batch["speaker"], batch["error"]
-        ):
-            if error:
-                records.append("")
-                continue
-            rec = self.predictor.predict_article({"id": art_id, "text": text, "date": date, "speaker": speaker})
-            records.append(json.dumps(rec, ensure_ascii=False))
+        fields = zip(batch["id"], batch["text"], batch["date"], batch["speaker"], batch["error"])
+        articles = [{"id": i, "text": t, "date": d, "speaker": s} for i, t, d, s, err in fields if not err]
+        done = iter(self.predictor.predict(articles))  # the batch's articles share forward passes
+        records = ["" if err else json.dumps(next(done), ensure_ascii=False) for err in batch["error"]]
         return {"record": records, "error": list(batch["error"])}
 
 
@@ -103,6 +98,7 @@ def run_ray_predict(cfg, checkpoint: str, lexicon: str, pair_filter: str | None,
             "checkpoint": checkpoint,
             "lexicon": lexicon,
             "batch_size": cfg.batch_size,
+            "precision": cfg.precision,
             "threshold": cfg.threshold,
             "pair_filter": pair_filter,
         },

@@ -63,11 +63,12 @@ def test_checkpoint_refuses_tampering_and_foreign_labels(instances_file, tmp_pat
         load_checkpoint(tmp_path / "e")
 
 
-def _tiny_cfg(tiny_bert, kind="finetune"):
+def _tiny_cfg(tiny_bert, kind="finetune", input="marked"):
     return OmegaConf.create(
         {
             "name": "tiny",
             "kind": kind,
+            "input": input,
             "pretrained": str(tiny_bert),
             "max_length": 64,
             "use_context": True,
@@ -95,10 +96,10 @@ TRAINER = OmegaConf.create(
 )
 
 
-@pytest.mark.parametrize("task", ["stance", "joint"])
-def test_tiny_transformer_trains_saves_and_reloads(instances_file, tiny_bert, tmp_path, task):
+@pytest.mark.parametrize("task,input", [("stance", "marked"), ("joint", "marked"), ("joint", "span")])
+def test_tiny_transformer_trains_saves_and_reloads(instances_file, tiny_bert, tmp_path, task, input):
     ds = read_instances(instances_file)
-    model = build_model(_tiny_cfg(tiny_bert), task)
+    model = build_model(_tiny_cfg(tiny_bert, input=input), task)
     model.fit(ds.select(range(18)), ds.select(range(18, 24)), TRAINER, seed=0)
     rows = ds.to_list()
     proba = model.predict_proba(rows, batch_size=5)
@@ -131,3 +132,43 @@ def test_frozen_lr_round_trip(instances_file, tiny_bert, tmp_path):
     loaded = load_checkpoint(_save(model, tmp_path / "f"))
     np.testing.assert_allclose(loaded.predict_proba(ds.to_list())["stance"], proba, atol=1e-5)
     assert not list((tmp_path / "f").glob("*.skops"))
+
+
+def _span_model(tiny_bert, instances_file):
+    ds = read_instances(instances_file)
+    model = build_model(_tiny_cfg(tiny_bert, input="span"), "joint")
+    model.fit(ds.select(range(18)), None, TRAINER, seed=0)
+    return model, ds.to_list()
+
+
+def test_span_input_encodes_each_sentence_once_and_batches_do_not_change_results(tiny_bert, instances_file):
+    model, rows = _span_model(tiny_bert, instances_file)
+    # three pairs on one sentence: the actor moves, so the pooled features must differ while the encoder runs once
+    base = rows[0]
+    pairs = [dict(base, actor=a, actor_mention=m, actor_start=-1) for a, m in (("UN", "statement"), ("X", None))]
+    enc = model.encode([base, *pairs])
+    batch = enc.batch([0, 1, 2])
+    assert batch["input_ids"].shape[0] == 1 and batch["sentence_index"].tolist() == [0, 0, 0]
+    model.net.eval()
+    feats = model.net.features(**batch).detach().numpy()
+    assert not np.allclose(feats[0], feats[1]) and not np.allclose(feats[0], feats[2])
+    one_by_one = np.concatenate([model.predict_proba([r], batch_size=1)["stance"] for r in rows])
+    np.testing.assert_allclose(model.predict_proba(rows, batch_size=3)["stance"], one_by_one, atol=1e-5)
+    for idx in enc.inference_batches(1):  # a batch never splits a sentence
+        assert len(set(enc.sentence[idx])) == 1
+
+
+@pytest.mark.parametrize("precision,min_agreement", [("int8", 0.9), ("bf16", 0.9)])
+def test_reduced_precision_stays_close_to_fp32(tiny_bert, instances_file, tmp_path, precision, min_agreement):
+    model, rows = _span_model(tiny_bert, instances_file)
+    folder = _save(model, tmp_path / "p", task="joint")
+    fp32 = load_checkpoint(folder).predict_proba(rows)
+    reduced = load_checkpoint(folder).set_precision(precision)
+    low = reduced.predict_proba(rows)
+    for head in fp32:
+        assert np.abs(low[head] - fp32[head]).max() < 0.1
+        assert (low[head].argmax(1) == fp32[head].argmax(1)).mean() >= min_agreement
+    with pytest.raises(ValueError, match="inference only"):
+        reduced.save_files(tmp_path)
+    with pytest.raises(ValueError, match="unknown"):
+        load_checkpoint(folder).set_precision("fp8")

@@ -147,3 +147,33 @@ def test_pair_filter_trains_saves_and_narrows_candidates(checkpoint, tmp_path):
     filtered = run_evaluate(compose("evaluate", [*ev, f"pair_filter={tmp_path / 'pf2'}"]), tmp_path / "e2")
     assert filtered["candidates"]["predicted"] < plain["candidates"]["predicted"]
     assert filtered["candidates"]["precision"] > plain["candidates"]["precision"]
+
+
+def test_pooling_pairs_across_articles_changes_nothing(tiny_bert, instances_file):
+    """Chunks of many articles share forward passes; the records must equal article-at-a-time prediction."""
+    from omegaconf import OmegaConf
+
+    from stance.data import read_instances
+    from stance.models import build_model
+    from tests.test_models import TRAINER, _tiny_cfg
+
+    model = build_model(_tiny_cfg(tiny_bert, input="span"), "joint")
+    model.fit(read_instances(instances_file), None, OmegaConf.merge(TRAINER, {"epochs": 1}), seed=0)
+    articles = [
+        {"id": f"a{k}", "text": ARTICLE.replace("Monday", day), "date": "2019-05"}
+        for k, day in enumerate(["Monday", "Tuesday", "a quiet Sunday in the capital"])
+    ]
+    articles.insert(1, {"id": "empty", "text": "The weather was fine.", "date": ""})
+    alone = [Predictor(model, DEFAULT_LEXICON, chunk_pairs=1).predict_article(a) for a in articles]
+    pooled = list(Predictor(model, DEFAULT_LEXICON, batch_size=2, chunk_pairs=10_000).predict(articles))
+    assert [r["id"] for r in pooled] == [a["id"] for a in articles]
+    for a, b in zip(alone, pooled):
+        assert [c["stance"] for c in a["cells"]] == [c["stance"] for c in b["cells"]]
+        for ca, cb in zip(a["cells"], b["cells"]):
+            assert ca["stance_probability"] == pytest.approx(cb["stance_probability"], abs=1e-4)
+    with pytest.raises(ValueError, match="fine-tuned transformer"):
+        Predictor(
+            build_model(OmegaConf.create({"name": "m", "kind": "majority"}), "stance"),
+            DEFAULT_LEXICON,
+            precision="int8",
+        )

@@ -1,8 +1,13 @@
 """Fine-tuned transformer: one encoder, one linear head per task head (stance, sentiment).
 
-Input: the sentence with the actor mention in [[ ]] and the target mention in {{ }}, paired with a query naming
-actor and target (see stance.encoding). Representation: the mean of all tokens concatenated with the hidden states
-at the actor and target markers (the mean stands in when a mention is implicit).
+Two input forms (`model.input`):
+- `marked` (default): the sentence with the actor mention in [[ ]] and the target mention in {{ }}, paired with a
+  query naming actor and target (see stance.encoding); one encoder pass per pair. Representation: the mean of all
+  tokens concatenated with the hidden states at the actor and target markers (the mean stands in when a mention is
+  implicit).
+- `span`: each sentence encoded once for all its pairs, mention spans pooled (stance.models.span).
+
+Inference precision (`set_precision`): fp32, bf16 autocast (CPUs with native bf16), or dynamic int8 linear layers.
 """
 
 from __future__ import annotations
@@ -18,6 +23,11 @@ from torch import nn
 from stance.encoding import ACTOR_MARK, TARGET_MARK, marked_pair
 from stance.models.base import StanceModel
 from stance.models.pretrained import resolve_pretrained
+from stance.models.span import UNKNOWN_TARGET, SentenceEncoded, SpanPairClassifier
+from stance.timing import stage
+
+PRECISIONS = ("fp32", "bf16", "int8")
+INPUTS = ("marked", "span")
 
 
 class PairClassifier(nn.Module):
@@ -68,6 +78,10 @@ class Encoded:
     def lengths(self) -> np.ndarray:
         return np.array([len(x) for x in self.input_ids])
 
+    def inference_batches(self, batch_size: int) -> list[np.ndarray]:
+        order = np.argsort(-self.lengths(), kind="stable")  # length-sorted batches pad little
+        return [order[k : k + batch_size] for k in range(0, len(order), batch_size)]
+
     def batch(self, idx) -> dict[str, torch.Tensor]:
         width = max(len(self.input_ids[i]) for i in idx)
         ids = torch.full((len(idx), width), self.pad_id, dtype=torch.long)
@@ -87,6 +101,15 @@ class Encoded:
 class FineTunedModel(StanceModel):
     kind = "finetune"
 
+    precision = "fp32"
+
+    @property
+    def input_form(self) -> str:
+        form = self.cfg.get("input", "marked")
+        if form not in INPUTS:
+            raise ValueError(f"model.input={form!r} unknown; choose one of {INPUTS}")
+        return form
+
     def _build(self, encoder_path: Path | None = None, config=None) -> None:
         from transformers import AutoModel, AutoTokenizer
 
@@ -94,10 +117,31 @@ class FineTunedModel(StanceModel):
         self.tokenizer = AutoTokenizer.from_pretrained(str(source))
         encoder = AutoModel.from_pretrained(str(source)) if config is None else AutoModel.from_config(config)
         heads = {h: len(labels) for h, labels in self.labels.items()}
-        self.net = PairClassifier(encoder, heads, marker_token_ids(self.tokenizer), self.cfg.dropout)
+        if self.input_form == "span":
+            self.net = SpanPairClassifier(encoder, heads, self.target_codes, self.cfg.dropout)
+        else:
+            self.net = PairClassifier(encoder, heads, marker_token_ids(self.tokenizer), self.cfg.dropout)
 
-    def encode(self, rows: list[dict]) -> Encoded:
+    def encode(self, rows: list[dict]) -> Encoded | SentenceEncoded:
+        if self.input_form == "span":
+            return SentenceEncoded(self.tokenizer, rows, self.target_codes, self.cfg.max_length)
         return Encoded(self.tokenizer, rows, self.names, self.cfg.max_length, self.cfg.use_context)
+
+    def set_precision(self, precision: str) -> FineTunedModel:
+        """Inference at reduced precision. int8 replaces the linear layers by dynamically quantised ones (weights
+        int8, activations quantised per batch); bf16 runs the forward pass under CPU autocast."""
+        if precision not in PRECISIONS:
+            raise ValueError(f"precision={precision!r} unknown; choose one of {PRECISIONS}")
+        if self.precision != "fp32":
+            raise ValueError(f"this model is already at precision {self.precision}; load the checkpoint again")
+        if precision == "int8":
+            import warnings
+
+            with warnings.catch_warnings():  # torch.ao's eager quantisation warns that it is moving to torchao
+                warnings.simplefilter("ignore")
+                self.net = torch.ao.quantization.quantize_dynamic(self.net, {nn.Linear}, dtype=torch.qint8)
+        self.precision = precision
+        return self
 
     def fit(self, train, dev, trainer_cfg, seed: int = 0, logger=None, intermediate=(), state_dir=None) -> None:
         from stance.lexicon import actor_names
@@ -105,28 +149,35 @@ class FineTunedModel(StanceModel):
 
         torch.manual_seed(seed)
         self.names = actor_names()
+        seen = {t for ds in [train, *(d for _, d in intermediate)] for t in ds["target"]}
+        self.target_codes = [UNKNOWN_TARGET, *sorted(seen)]
         self._build()
         self.fit_info = fit_model(self, train, dev, trainer_cfg, seed, logger, intermediate, state_dir)
 
     @torch.inference_mode()
     def predict_proba(self, rows, batch_size: int = 64) -> dict[str, np.ndarray]:
+        """`batch_size`: pairs per forward pass (`marked`), distinct sentences per forward pass (`span`)."""
         rows = rows.to_list() if hasattr(rows, "to_list") else list(rows)
         self.net.eval()
-        enc = self.encode(rows)
+        with stage("tokenize"):
+            enc = self.encode(rows)
         out = {h: np.zeros((len(rows), len(labels)), dtype=np.float32) for h, labels in self.labels.items()}
-        order = np.argsort(-enc.lengths(), kind="stable")  # length-sorted batches pad little
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
-            logits = self.net(**enc.batch(idx))
-            for h in self.labels:
-                out[h][idx] = torch.softmax(logits[h].float(), -1).numpy()
+        with stage("encoder"), torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"):
+            for idx in enc.inference_batches(batch_size):
+                logits = self.net(**enc.batch(idx))
+                for h in self.labels:
+                    out[h][idx] = torch.softmax(logits[h].float(), -1).numpy()
         return out
 
     def save_files(self, folder: Path) -> None:
+        if self.precision != "fp32":
+            raise ValueError("a model set to reduced precision is for inference only; save the fp32 model")
         save_file({k: v.contiguous() for k, v in self.net.state_dict().items()}, str(folder / "model.safetensors"))
         self.net.encoder.config.save_pretrained(folder / "encoder")
         self.tokenizer.save_pretrained(folder / "encoder")
         (folder / "actor_names.json").write_text(json.dumps(self.names, indent=1, sort_keys=True))
+        if self.input_form == "span":
+            (folder / "target_codes.json").write_text(json.dumps(self.target_codes))
 
     @classmethod
     def load_files(cls, folder: Path, meta: dict) -> FineTunedModel:
@@ -135,6 +186,8 @@ class FineTunedModel(StanceModel):
 
         model = cls(meta["task"], OmegaConf.create(meta["config"]["model"]))
         model.names = json.loads((folder / "actor_names.json").read_text())
+        if model.input_form == "span":
+            model.target_codes = json.loads((folder / "target_codes.json").read_text())
         model._build(folder / "encoder", AutoConfig.from_pretrained(str(folder / "encoder")))
         state = load_file(str(folder / "model.safetensors"))
         model.net.load_state_dict(state, strict=True)

@@ -15,6 +15,7 @@ from stance.lexicon import Lexicon, Mention
 from stance.pipeline.attribution import attribute
 from stance.pipeline.clean import content_spans
 from stance.pipeline.sentences import Sentence, split_sentences
+from stance.timing import stage
 
 
 def mentions_by_sentence(text: str, sentences: list[Sentence], lexicon: Lexicon, date: str) -> list[list[Mention]]:
@@ -32,9 +33,19 @@ def article_candidates(
     article: dict, lexicon: Lexicon, context_targets: bool = False
 ) -> tuple[list[Sentence], list[dict]]:
     text, date = article["text"], article.get("date") or ""
-    sentences = split_sentences(text, content_spans(text))
-    mentions = mentions_by_sentence(text, sentences, lexicon, date)
-    spoken = attribute(sentences, mentions, lexicon.resolve_speaker(article.get("speaker") or "", date))
+    with stage("clean"):
+        spans = content_spans(text)
+    with stage("sentences"):
+        sentences = split_sentences(text, spans)
+    with stage("mentions"):
+        mentions = mentions_by_sentence(text, sentences, lexicon, date)
+    with stage("pairs"):
+        spoken = attribute(sentences, mentions, lexicon.resolve_speaker(article.get("speaker") or "", date))
+        rows = _pairs(article, date, sentences, mentions, spoken, context_targets)
+    return sentences, rows
+
+
+def _pairs(article, date, sentences, mentions, spoken, context_targets: bool) -> list[dict]:
     rows = []
     for k, (sent, ments, speakers) in enumerate(zip(sentences, mentions, spoken)):
         actors: dict[str, tuple[str | None, int, str]] = {}
@@ -76,4 +87,4 @@ def article_candidates(
                         "target_source": t_source,
                     }
                 )
-    return sentences, rows
+    return rows

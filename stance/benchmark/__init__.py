@@ -1,0 +1,1 @@
+"""The inference benchmark (scripts/benchmark.py): speed corpus, variants, hardware limits, memory at scale."""
