@@ -25,7 +25,7 @@ class Stance:
         batch_size: int = 64,
         threshold: float = 0.5,
         pair_filter: str | Path | None = None,
-        precision: str = "fp32",
+        precision: str = "auto",
     ):
         self.predictor = Predictor(checkpoint, lexicon, batch_size, threshold, pair_filter, precision)
 

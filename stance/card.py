@@ -5,6 +5,11 @@ from __future__ import annotations
 import yaml
 
 
+def _data_line(name: str) -> str:
+    every = " (all silver sources: news, UN speeches, UN statements)" if name == "silver_all" else ""
+    return f"`data={name}`{every}:"
+
+
 def model_card(meta: dict, metrics: dict, data_sources: list[str]) -> str:
     head_lines, front_metrics = [], []
     for split, result in metrics.items():
@@ -28,7 +33,9 @@ def model_card(meta: dict, metrics: dict, data_sources: list[str]) -> str:
         "task": meta["task"],
         "model_kind": meta["kind"],
         "base_model": meta["config"]["model"].get("pretrained") if meta["kind"] in ("finetune", "frozen_lr") else None,
+        "input": meta["config"]["model"].get("input", "marked") if meta["kind"] == "finetune" else None,
         "labels": meta["labels"],
+        "training_data_name": meta["config"]["data"]["name"],
         "training_data": data_sources,
         "training_data_sha256": meta["data_sha256"],
         "metrics": front_metrics,
@@ -43,6 +50,7 @@ target and/or the sentiment of the text toward the target, following the project
 government (`GNA`), Haftar's camp (`LNA`) and the UN-led process (`UN`).
 
 ## Training data
+{_data_line(meta["config"]["data"]["name"])}
 {chr(10).join(f"- `{s}`" for s in data_sources)}
 
 (sha256 of the training rows: `{meta["data_sha256"][:16]}...`)

@@ -108,7 +108,7 @@ class PredictConfig:
     lexicon: str = "conf/actors/libya.yaml"
     batch_size: int = 64  # pairs (model.input=marked) or distinct sentences (span) per forward pass
     chunk_pairs: int = 512  # candidate pairs pooled across consecutive articles before they are classified
-    precision: str = "fp32"  # fp32 | bf16 | int8 (fine-tuned transformers; see experiments/benchmarks)
+    precision: str = "auto"  # auto (bf16 where the CPU has it natively, else fp32) | fp32 | bf16 | int8
     threshold: float = 0.5  # cells whose winning probability is below this say `uncertain`
     pair_filter: Optional[str] = None  # a trained candidate-pair filter folder; widens then filters candidates
     engine: str = "local"  # local | ray (output is then a folder of JSONL shards)
@@ -172,7 +172,7 @@ class BenchmarkConfig:
     lexicon: str = "conf/actors/libya.yaml"
     corpus_limit: int = 0  # >0: at most this many articles per register (smoke runs)
     variants: list[VariantConfig] = field(default_factory=list)
-    reference: str = "marked_fp32"  # the quality reference variant
+    default_input: str = "span"  # the default model's input form: only its variants can be of default quality
     max_f1_loss: float = 0.01  # default quality: dev macro-F1 at most this far below the reference
     min_agreement: float = 0.98  # default quality: share of labels equal to the same model at fp32
     batch_size: int = 64

@@ -37,15 +37,16 @@ class Predictor:
         batch_size: int = 64,
         threshold: float = 0.5,
         pair_filter: str | Path | None = None,
-        precision: str = "fp32",
+        precision: str = "auto",
         chunk_pairs: int = 512,
     ):
-        """`checkpoint`: a checkpoint folder, or a model already in memory (a StanceModel)."""
+        """`checkpoint`: a checkpoint folder, or a model already in memory (a StanceModel). `precision`: fp32,
+        bf16, int8 or auto (bf16 where the CPU has it natively) for fine-tuned transformers."""
         self.model = checkpoint if isinstance(checkpoint, StanceModel) else load_checkpoint(checkpoint)
-        if precision != "fp32":
-            if not hasattr(self.model, "set_precision"):
-                raise ValueError(f"precision={precision} applies to fine-tuned transformer checkpoints only")
+        if hasattr(self.model, "set_precision"):
             self.model.set_precision(precision)
+        elif precision not in ("fp32", "auto"):
+            raise ValueError(f"precision={precision} applies to fine-tuned transformer checkpoints only")
         self.lexicon = Lexicon.load(lexicon)
         self.pair_filter = PairFilter.load(pair_filter) if pair_filter else None
         self.batch_size, self.threshold, self.chunk_pairs = batch_size, threshold, max(1, chunk_pairs)

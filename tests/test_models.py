@@ -160,6 +160,10 @@ def test_span_input_encodes_each_sentence_once_and_batches_do_not_change_results
 
 @pytest.mark.parametrize("precision,min_agreement", [("int8", 0.9), ("bf16", 0.9)])
 def test_reduced_precision_stays_close_to_fp32(tiny_bert, instances_file, tmp_path, precision, min_agreement):
+    from stance.models.transformer import native_bf16
+
+    if precision == "bf16" and not native_bf16():
+        pytest.skip("this CPU has no native bf16")
     model, rows = _span_model(tiny_bert, instances_file)
     folder = _save(model, tmp_path / "p", task="joint")
     fp32 = load_checkpoint(folder).predict_proba(rows)
@@ -172,3 +176,15 @@ def test_reduced_precision_stays_close_to_fp32(tiny_bert, instances_file, tmp_pa
         reduced.save_files(tmp_path)
     with pytest.raises(ValueError, match="unknown"):
         load_checkpoint(folder).set_precision("fp8")
+
+
+def test_precision_auto_follows_the_cpu_and_bf16_is_refused_without_it(monkeypatch, tiny_bert):
+    from stance.models import transformer
+
+    model = build_model(_tiny_cfg(tiny_bert), "stance")
+    monkeypatch.setattr(transformer, "native_bf16", lambda: False)
+    assert transformer.resolve_precision("auto") == "fp32"
+    with pytest.raises(ValueError, match="native bf16"):
+        model.set_precision("bf16")
+    monkeypatch.setattr(transformer, "native_bf16", lambda: True)
+    assert transformer.resolve_precision("auto") == "bf16" and transformer.resolve_precision("int8") == "int8"

@@ -164,8 +164,10 @@ def test_pooling_pairs_across_articles_changes_nothing(tiny_bert, instances_file
         for k, day in enumerate(["Monday", "Tuesday", "a quiet Sunday in the capital"])
     ]
     articles.insert(1, {"id": "empty", "text": "The weather was fine.", "date": ""})
-    alone = [Predictor(model, DEFAULT_LEXICON, chunk_pairs=1).predict_article(a) for a in articles]
-    pooled = list(Predictor(model, DEFAULT_LEXICON, batch_size=2, chunk_pairs=10_000).predict(articles))
+    alone = [Predictor(model, DEFAULT_LEXICON, precision="fp32", chunk_pairs=1).predict_article(a) for a in articles]
+    pooled = list(
+        Predictor(model, DEFAULT_LEXICON, batch_size=2, precision="fp32", chunk_pairs=10_000).predict(articles)
+    )
     assert [r["id"] for r in pooled] == [a["id"] for a in articles]
     for a, b in zip(alone, pooled):
         assert [c["stance"] for c in a["cells"]] == [c["stance"] for c in b["cells"]]

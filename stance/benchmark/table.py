@@ -37,8 +37,10 @@ def markdown(record: dict) -> str:
         "fixed sample of the same candidates; its agreement is with the marked fp32 model and its articles/s (*) "
         "extrapolates the sampled per-pair cost to every pair. Peak: the best timed GEMM at the variant's precision.",
         "",
-        f"Chosen (fastest of default quality): **{s['chosen_variant']}**, {s['speedup_vs_pipeline']}x the "
-        "per-pair pipeline.",
+        f"Chosen (the fastest variant of the default model, input `{record['config']['default_input']}`, that "
+        f"agrees with its fp32 labels on >= {record['config']['min_agreement']:.0%} and loses <= "
+        f"{record['config']['max_f1_loss']} dev macro-F1): **{s['chosen_variant']}**, {s['speedup_vs_pipeline']}x "
+        "the per-pair pipeline.",
         "",
         "| articles | wall s | peak RSS MB |",
         "|---|---|---|",
