@@ -107,7 +107,7 @@ class PredictConfig:
     format: Optional[str] = None  # jsonl | csv; null: from the output's suffix (.csv -> csv, else jsonl)
     lexicon: str = "conf/actors/libya.yaml"
     batch_size: int = 64  # pairs (model.input=marked) or distinct sentences (span) per forward pass
-    chunk_pairs: int = 512  # candidate pairs pooled across consecutive articles before they are classified
+    chunk_pairs: int = 4096  # candidate pairs pooled across consecutive articles before they are classified
     precision: str = "auto"  # auto (bf16 where the CPU has it natively, else fp32) | fp32 | bf16 | int8
     threshold: float = 0.5  # cells whose winning probability is below this say `uncertain`
     pair_filter: Optional[str] = None  # a trained candidate-pair filter folder; widens then filters candidates
@@ -176,7 +176,7 @@ class BenchmarkConfig:
     max_f1_loss: float = 0.01  # default quality: dev macro-F1 at most this far below the reference
     min_agreement: float = 0.98  # default quality: share of labels equal to the same model at fp32
     batch_size: int = 64
-    chunk_pairs: int = 512
+    chunk_pairs: int = 4096
     pipeline_max_pairs: int = 1500  # the per-pair baseline runs on a fixed random sample of the candidates
     scale_sizes: list[int] = field(default_factory=lambda: [1000, 10000])
     threads: int = 0  # torch threads per variant process (0: torch's default)

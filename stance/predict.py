@@ -38,7 +38,7 @@ class Predictor:
         threshold: float = 0.5,
         pair_filter: str | Path | None = None,
         precision: str = "auto",
-        chunk_pairs: int = 512,
+        chunk_pairs: int = 4096,
     ):
         """`checkpoint`: a checkpoint folder, or a model already in memory (a StanceModel). `precision`: fp32,
         bf16, int8 or auto (bf16 where the CPU has it natively) for fine-tuned transformers."""

@@ -33,8 +33,7 @@ def _best_seconds(fn, repeats: int) -> float:
 
 
 @torch.inference_mode()
-def peak_gemm_flops(precision: str, rows: int = 2048, k: int = 384, n: int = 1536, repeats: int = 20) -> float:
-    """FLOP/s of the best of `repeats` (rows x k) @ (k x n) products at `precision` (fp32 | bf16 | int8)."""
+def _gemm_flops(precision: str, rows: int, k: int, n: int, repeats: int) -> float:
     torch.manual_seed(0)
     x = torch.randn(rows, k)
     if precision == "int8":
@@ -47,3 +46,10 @@ def peak_gemm_flops(precision: str, rows: int = 2048, k: int = 384, n: int = 153
         a, w = x.to(dtype), torch.randn(k, n).to(dtype)
         seconds = _best_seconds(lambda: a @ w, repeats)
     return 2.0 * rows * k * n / seconds
+
+
+def peak_gemm_flops(precision: str, hidden: int = 384, inner: int = 1536, rows: int = 2048, repeats: int = 30) -> float:
+    """FLOP/s of the best timed product at `precision` (fp32 | bf16 | int8) over the encoder's three GEMM shapes
+    (hidden -> hidden, hidden -> inner, inner -> hidden) with `rows` tokens."""
+    shapes = [(hidden, hidden), (hidden, inner), (inner, hidden)]
+    return max(_gemm_flops(precision, rows, k, n, repeats) for k, n in shapes)

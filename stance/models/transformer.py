@@ -13,6 +13,12 @@ Inference precision (`set_precision`): fp32, bf16 autocast (CPUs with native bf1
 from __future__ import annotations
 
 import json
+import os
+
+# oneDNN keeps a compiled kernel per input shape (up to 1024); at bf16 each holds a converted copy of its weights,
+# so a long predict run over sentences of every length grew by ~250 MB. A small cache costs no measurable speed
+# (experiments/benchmarks/README.md). Read when the first kernel is built: set before any inference.
+os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "8")
 from pathlib import Path
 
 import numpy as np
@@ -150,6 +156,8 @@ class FineTunedModel(StanceModel):
             raise ValueError(f"precision={precision!r} unknown; choose auto or one of {PRECISIONS}")
         if precision == "bf16" and not native_bf16():
             raise ValueError("precision=bf16 needs a CPU with native bf16 (AVX512-BF16 or AMX); use fp32 or int8")
+        if precision == self.precision:
+            return self
         if self.precision != "fp32":
             raise ValueError(f"this model is already at precision {self.precision}; load the checkpoint again")
         if precision == "int8":
