@@ -40,7 +40,14 @@ def _fake_shared(tmp_path):
     )
     write_jsonl(
         shared / "data/newsmtsc/devtest_mt.jsonl",
-        [{"sentence_normalized": "The mayor praised the new park.", "targets": []}] * 2,
+        [
+            {
+                "primary_gid": f"g{k}",
+                "sentence_normalized": "The mayor praised the new park.",
+                "targets": [{"from": 4, "mention": "mayor", "polarity": 6}],
+            }
+            for k in range(2)
+        ],
     )
     return shared
 

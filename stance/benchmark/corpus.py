@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from stance.data.readers import iter_jsonl, read_articles
+from stance.data.readers import iter_jsonl, read_articles, read_newsmtsc
 
 
 def _speeches(path: Path) -> list[dict]:
@@ -33,10 +33,9 @@ def _speeches(path: Path) -> list[dict]:
 
 
 def _newsmtsc(path: Path) -> list[dict]:
-    return [
-        {"id": f"newsmtsc-{k}", "text": rec["sentence_normalized"], "date": ""}
-        for k, (_, rec) in enumerate(iter_jsonl(path))
-    ]
+    """One article per sentence (the reader gives one row per target; the corpus keeps each text once)."""
+    texts = dict.fromkeys(read_newsmtsc(path)["text"])
+    return [{"id": f"newsmtsc-{k}", "text": text, "date": ""} for k, text in enumerate(texts)]
 
 
 def speed_corpus(seeds: Path, shared: Path) -> dict[str, list[dict]]:
