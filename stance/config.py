@@ -74,6 +74,7 @@ class TrainConfig:
     cv: Any = 0  # 0: one grouped dev split + checkpoint; k: grouped k-fold; "logo": leave one group out
     eval_data: dict[str, DataConfig] = field(default_factory=dict)  # extra sets the trained model is scored on
     intermediate: dict[str, DataConfig] = field(default_factory=dict)  # transfer sets trained on first (transformer)
+    extra_train: dict[str, DataConfig] = field(default_factory=dict)  # added to every training part, never scored
     save_checkpoint: bool = True
 
 

@@ -2,6 +2,9 @@
 
 A user adds an actor by editing the YAML only. Matching is case-sensitive and word-bounded; all aliases are
 compiled into one trie-shaped regular expression, so a long text is scanned once whatever the lexicon's size.
+An entity's `phrases` are regular expressions for descriptive phrases that name it without an alias ("the
+UN-backed government", "Haftar's offensive on Tripoli"); they are matched in a second pass and may overlap alias
+mentions of other entities, so "UN-backed government" gives both the UN and the GNA (the codebook's UN -> GNA).
 """
 
 from __future__ import annotations
@@ -48,6 +51,20 @@ class Mention:
     as_target: bool
     person: bool
     gender: str
+    phrase: bool = False  # from an entity's `phrases`: may overlap alias mentions of other entities
+
+
+@dataclass(frozen=True)
+class Phrase:
+    pattern: re.Pattern  # the named group `m`, if any, is the mention; else the whole match
+    code: str
+    as_actor: bool
+    as_target: bool
+    start: str = "0000-00"
+    end: str = "9999-99"
+
+    def active(self, date: str) -> bool:
+        return Alias("", self.code, True, True, start=self.start, end=self.end).active(date)
 
 
 def _bound(value, end: bool) -> str:
@@ -89,16 +106,18 @@ class Lexicon:
         }
         self.names: dict[str, str] = {}
         self.aliases: list[Alias] = []
+        self.phrases: list[Phrase] = []
         self._period_keys: dict[str, tuple] = {}  # period -> the ids of its active aliases
         self._patterns: dict[tuple, tuple] = {}  # active aliases -> (compiled pattern, surface -> alias)
         for code, entry in (entities or {}).items():
             if not CODE_RE.match(str(code)):
                 raise ValueError(f"{path}: entity key {code!r} is not a codebook code (e.g. RUS, UN, GNA)")
             entry = entry or {}
-            unknown = set(entry) - {"name", "aliases", "target_aliases", "people"}
+            unknown = set(entry) - {"name", "aliases", "target_aliases", "people", "phrases"}
             if unknown:
                 raise ValueError(
-                    f"{path}: {code}: unknown keys {sorted(unknown)} (allowed: name, aliases, target_aliases, people)"
+                    f"{path}: {code}: unknown keys {sorted(unknown)} "
+                    "(allowed: name, aliases, target_aliases, people, phrases)"
                 )
             is_target = code in self.targets
             self.names[code] = entry.get("name", self.names.get(code, code))
@@ -123,6 +142,28 @@ class Lexicon:
                         ),
                         code,
                     )
+
+            for rule in entry.get("phrases") or []:
+                self.phrases.append(self._phrase(rule, code, is_target))
+
+    def _phrase(self, rule, code: str, is_target: bool) -> Phrase:
+        if not isinstance(rule, dict) or not rule.get("pattern"):
+            raise ValueError(f"{self.path}: {code}: each phrase needs `pattern: <regular expression>`")
+        role = rule.get("role", "both")
+        if role not in ("actor", "target", "both"):
+            raise ValueError(f"{self.path}: {code}: phrase role {role!r} must be actor, target or both")
+        try:
+            pattern = re.compile(r"(?<![\w-])(?:" + str(rule["pattern"]) + r")(?![\w])")
+        except re.error as exc:
+            raise ValueError(f"{self.path}: {code}: phrase {rule['pattern']!r} is not a regular expression ({exc})")
+        return Phrase(
+            pattern,
+            code,
+            role in ("actor", "both"),
+            is_target and role in ("target", "both"),
+            _bound(rule.get("from"), False),
+            _bound(rule.get("to"), True),
+        )
 
     def _add(self, alias: Alias, code: str) -> None:
         if not alias.surface.strip():
@@ -165,15 +206,31 @@ class Lexicon:
         return code
 
     def find(self, text: str, date: str = "") -> list[Mention]:
-        """Non-overlapping mentions, longest alias first at each position; `date` (YYYY[-MM]) picks windows."""
+        """Mentions sorted by start: alias mentions never overlap each other (longest alias first at each
+        position); phrase mentions may overlap those of other entities, and a mention inside another of the same
+        entity is dropped. `date` (YYYY[-MM]) picks the date windows."""
         pattern, table = self._compiled(date[:7])
-        if pattern is None:
-            return []
         out = []
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(text) if pattern is not None else ():
             a = table[m.group(0)]
             out.append(Mention(m.start(), m.end(), m.group(0), a.code, a.as_actor, a.as_target, a.person, a.gender))
-        return out
+        phrases = []
+        for rule in self.phrases:
+            if not rule.active(date):
+                continue
+            for m in rule.pattern.finditer(text):
+                g = "m" if "m" in rule.pattern.groupindex and m.group("m") else 0
+                phrases.append(
+                    Mention(m.start(g), m.end(g), m.group(g), rule.code, rule.as_actor, rule.as_target, False, "", True)
+                )
+        if not phrases:
+            return out
+        kept, reach = [], {}  # a mention inside another mention of the same entity adds nothing
+        for m in sorted(out + phrases, key=lambda m: (m.start, -m.end)):
+            if m.end > reach.get(m.code, -1):
+                kept.append(m)
+                reach[m.code] = m.end
+        return kept
 
 
 @lru_cache(maxsize=4)

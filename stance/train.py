@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import numpy as np
+from datasets import concatenate_datasets
 from omegaconf import OmegaConf
 
 from stance import distributed
@@ -18,6 +19,7 @@ from stance.io import atomic_write_json, atomic_write_text
 from stance.labels import heads_for
 from stance.metrics import format_table, summarize_folds
 from stance.models import build_model, save_checkpoint
+from stance.models.finetune import Intermediate
 from stance.runlog import RunLogger, data_fingerprint, seed_everything
 
 
@@ -39,6 +41,11 @@ def _fit(cfg, train, dev, logger, intermediate, state_dir: Path):
     return model
 
 
+def _with_extra(train, extra):
+    """The training part plus the `extra_train` sets (other sources that are trained on but never scored)."""
+    return concatenate_datasets([train, *extra]) if extra else train
+
+
 def run_train(cfg, run_dir: str | Path) -> dict:
     run_dir = Path(run_dir)
     main = distributed.is_main()  # under torchrun every rank trains; rank 0 alone writes the run folder
@@ -48,13 +55,15 @@ def run_train(cfg, run_dir: str | Path) -> dict:
     if len(ds) == 0:
         raise ValueError(f"data {cfg.data.name} has no {cfg.task.name} labels")
     logger = RunLogger(run_dir if main else None, cfg.logger.name, cfg.logger.progress and main)
-    intermediate = [(name, load_data(dcfg)) for name, dcfg in cfg.intermediate.items()]
+    extra = [_task_rows(load_data(dcfg), cfg.task.name) for dcfg in cfg.extra_train.values()]
+    intermediate = Intermediate((name, load_data(dcfg)) for name, dcfg in cfg.intermediate.items())
     primary = heads_for(cfg.task.name)[0]
     if main:
         atomic_write_text(run_dir / "config.yaml", OmegaConf.to_yaml(cfg))
     print(
         f"{cfg.data.name}: {len(ds)} instances, {len(set(ds['doc_id']))} documents; task={cfg.task.name} "
         f"model={cfg.model.name} seed={cfg.seed}"
+        + "".join(f"; + {len(e)} training-only rows from {n}" for n, e in zip(cfg.extra_train, extra))
     )
 
     if cfg.cv:
@@ -65,7 +74,7 @@ def run_train(cfg, run_dir: str | Path) -> dict:
             if cfg.model.kind == "finetune":
                 tr2, dev_idx = grouped_dev_split(train, cfg.trainer.dev_fraction, cfg.seed)
                 train, dev = train.select(tr2), train.select(dev_idx)
-            model = _fit(cfg, train, dev, logger, intermediate, run_dir / "train_state" / f"fold{k}")
+            model = _fit(cfg, _with_extra(train, extra), dev, logger, intermediate, run_dir / "train_state" / f"fold{k}")
             proba = model.predict_proba(test.to_list(), cfg.trainer.eval_batch_size)
             result = score(model, test, seed=cfg.seed, proba=proba)
             folds.append(result)
@@ -103,7 +112,7 @@ def run_train(cfg, run_dir: str | Path) -> dict:
             train, dev = ds.select(tr_idx), ds.select(dev_idx)
         else:  # train on everything for the configured epochs; the scores below are in-sample, and say so
             train, dev = ds, None
-        model = _fit(cfg, train, dev, logger, intermediate, run_dir / "train_state" / "main")
+        model = _fit(cfg, _with_extra(train, extra), dev, logger, intermediate, run_dir / "train_state" / "main")
         split = "dev" if dev is not None else "train_in_sample"
         results = {
             split: score(
@@ -115,8 +124,8 @@ def run_train(cfg, run_dir: str | Path) -> dict:
             )
         }
         for name, dcfg in cfg.eval_data.items():
-            extra = _task_rows(load_data(dcfg), cfg.task.name)
-            results[name] = score(model, extra, seed=cfg.seed, plots_dir=run_dir if main else None, prefix=f"{name}_")
+            scored = _task_rows(load_data(dcfg), cfg.task.name)
+            results[name] = score(model, scored, seed=cfg.seed, plots_dir=run_dir if main else None, prefix=f"{name}_")
             print(format_table(results[name][primary], f"{primary} on {name}"))
         metrics = {
             "mode": "dev",
@@ -137,7 +146,7 @@ def run_train(cfg, run_dir: str | Path) -> dict:
                 "kind": model.kind,
                 "labels": model.labels,
                 "config": resolved,
-                "data_sha256": data_fingerprint(ds),
+                "data_sha256": data_fingerprint(_with_extra(ds, extra)),
             }
             sources = (
                 list(resolved["data"]["path"])

@@ -40,6 +40,27 @@ def test_cv_is_grouped_and_same_seed_same_metrics(instances_file, tmp_path):
     assert len(oof) == 24 and {o["fold"] for o in oof} == {0, 1, 2}
 
 
+def test_extra_train_sets_are_trained_on_but_never_scored(instances_file, tmp_path):
+    """Another source added to every fold's training part moves the model and never enters the scores."""
+    rows = [json.loads(x) for x in instances_file.read_text().splitlines()]
+    extra = tmp_path / "extra" / "instances.jsonl"
+    extra.parent.mkdir()
+    extra.write_text(
+        "".join(json.dumps(dict(r, id="x-" + r["id"], doc_id="x-" + r["doc_id"], stance="oppose")) + "\n" for r in rows)
+    )
+    add = ["+data@extra_train.other=instances", f"extra_train.other.path={extra}"]
+    plain = run_train(_train_cfg(instances_file, "model=tfidf_lr", "cv=3"), tmp_path / "plain")
+    more = run_train(_train_cfg(instances_file, "model=tfidf_lr", "cv=3", *add), tmp_path / "more")
+    assert more["n"] == plain["n"] == 24
+
+    def p_oppose(run):
+        oof = [json.loads(x) for x in (tmp_path / run / "oof_predictions.jsonl").read_text().splitlines()]
+        assert not any(o["id"].startswith("x-") for o in oof)
+        return sum(o["stance"][1] for o in oof) / len(oof)  # columns: support, oppose, neutral
+
+    assert p_oppose("more") > p_oppose("plain") + 0.05
+
+
 def test_tiny_transformer_through_the_real_config(instances_file, tiny_bert, tmp_path):
     cfg = _train_cfg(
         instances_file, "model=minilm", f"model.pretrained={tiny_bert}", "trainer.epochs=1", "cv=0", "task=joint"

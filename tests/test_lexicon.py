@@ -65,3 +65,32 @@ def test_first_person_statements_belong_to_the_record_speaker():
         Lexicon.load(DEFAULT_LEXICON),
     )
     assert [(r["actor"], r["target"], r["actor_source"]) for r in rows] == [("MLT", "GNA", "record")]
+
+
+def test_phrases_overlap_other_entities_and_follow_their_windows():
+    lex = Lexicon(
+        {
+            "GNA": {
+                "aliases": ["GNA"],
+                "phrases": [
+                    {"pattern": r"UN-backed (?:government|GNA)", "from": "2016"},
+                    {"pattern": r"offensive on (?P<m>Tripoli)", "role": "target", "from": "2019-04", "to": "2020-06"},
+                ],
+            },
+            "UN": {"aliases": ["UN"]},
+        }
+    )
+    text = "Fighters of the UN-backed government and the UN-backed GNA resisted the offensive on Tripoli."
+    found = [(m.surface, m.code, m.as_actor, m.phrase) for m in lex.find(text, "2019-06")]
+    assert found == [
+        ("UN-backed government", "GNA", True, True),
+        ("UN", "UN", True, False),
+        ("UN-backed GNA", "GNA", True, True),  # the alias "GNA" inside it is not a second mention
+        ("UN", "UN", True, False),
+        ("Tripoli", "GNA", False, True),
+    ]
+    assert [m.code for m in lex.find(text, "2015-06")] == ["UN", "UN", "GNA"]  # windows closed: the aliases alone
+    with pytest.raises(ValueError, match="not a regular expression"):
+        Lexicon({"GNA": {"phrases": [{"pattern": "(unclosed"}]}})
+    with pytest.raises(ValueError, match="role"):
+        Lexicon({"GNA": {"phrases": [{"pattern": "x", "role": "speaker"}]}})

@@ -2,6 +2,7 @@ import json
 
 import numpy as np
 import pytest
+import torch
 from omegaconf import OmegaConf
 
 from stance.data import read_instances
@@ -188,3 +189,29 @@ def test_precision_auto_follows_the_cpu_and_bf16_is_refused_without_it(monkeypat
         model.set_precision("bf16")
     monkeypatch.setattr(transformer, "native_bf16", lambda: True)
     assert transformer.resolve_precision("auto") == "bf16" and transformer.resolve_precision("int8") == "int8"
+
+
+def test_intermediate_training_runs_once_per_run_and_is_reused(tiny_bert, instances_file, monkeypatch):
+    """Two folds of one run: the transfer phase is trained for the first and its weights are reused by the second."""
+    from stance.models import finetune
+
+    ds = read_instances(instances_file)
+    transfer = finetune.Intermediate([("other", ds.select(range(12, 24)))])
+    phases = []
+    real = finetune.run_epochs
+    monkeypatch.setattr(finetune, "run_epochs", lambda *a, **k: phases.append(k.get("phase", "train")) or real(*a, **k))
+    after_transfer = []
+    real_intermediate = finetune._intermediate
+
+    def spy(model, *a, **k):
+        real_intermediate(model, *a, **k)
+        after_transfer.append({n: t.clone() for n, t in model.net.state_dict().items()})
+
+    monkeypatch.setattr(finetune, "_intermediate", spy)
+    for fold in (range(0, 12), range(6, 18)):
+        torch.manual_seed(0)
+        build_model(_tiny_cfg(tiny_bert), "stance").fit(ds.select(fold), None, TRAINER, seed=0, intermediate=transfer)
+    assert phases == ["intermediate:other", "train", "train"]
+    assert len(transfer.trained) == 1
+    for name, tensor in after_transfer[0].items():
+        assert torch.equal(tensor, after_transfer[1][name]), name

@@ -179,3 +179,13 @@ def test_pooling_pairs_across_articles_changes_nothing(tiny_bert, instances_file
             DEFAULT_LEXICON,
             precision="int8",
         )
+
+
+def test_a_described_backer_is_paired_one_way():
+    """Codebook: "the UN-backed government" is UN -> GNA support; the phrase gives no GNA -> UN pair."""
+    _, rows = article_candidates(
+        {"id": "b", "text": "Turkey supports the UN-backed government in Tripoli.", "date": "2020-01"},
+        Lexicon.load(DEFAULT_LEXICON),
+    )
+    pairs = {(r["actor"], r["target"]) for r in rows}
+    assert {("TUR", "GNA"), ("TUR", "UN"), ("UN", "GNA")} <= pairs and ("GNA", "UN") not in pairs

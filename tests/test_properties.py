@@ -52,11 +52,15 @@ def test_pipeline_never_crashes_and_offsets_hold(text, date):
 @SETTINGS
 @given(text=mixed)
 def test_lexicon_mentions_are_exact_and_disjoint(text):
+    """Alias mentions never overlap; a phrase mention may overlap only mentions of other entities."""
     found = LEX.find(text)
-    for a, b in zip(found, found[1:]):
+    assert found == sorted(found, key=lambda m: (m.start, -m.end))
+    aliases = [m for m in found if not m.phrase]
+    for a, b in zip(aliases, aliases[1:]):
         assert a.end <= b.start
-    for m in found:
-        assert text[m.start : m.end] == m.surface
+    for a in found:
+        assert text[a.start : a.end] == a.surface
+        assert not any(b is not a and b.code == a.code and b.start <= a.start and a.end <= b.end for b in found)
 
 
 @SETTINGS

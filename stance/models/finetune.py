@@ -157,11 +157,27 @@ def run_epochs(
     return {"best_epoch": best["epoch"], "best_dev_macro_f1": best["score"]}
 
 
+class Intermediate(list):
+    """The (name, Dataset) transfer sets of a run. Intermediate training does not depend on the main data's fold,
+    so the trained weights are kept here and reused by every later fold of the same run (same seed, same heads)."""
+
+    def __init__(self, sets=()):
+        super().__init__(sets)
+        self.trained: dict[tuple, dict] = {}
+
+
 def _intermediate(model, intermediate, cfg, seed: int, logger) -> None:
     """Transfer: train on other labelled data first (DSE for stance, NewsMTSC for sentiment), adding a head for
     a label field the task itself lacks and dropping it afterwards."""
     from stance.labels import TASK_LABELS
 
+    if not intermediate:
+        return
+    key = (seed, tuple(getattr(model, "target_codes", ())), tuple(model.labels))
+    trained = getattr(intermediate, "trained", None)
+    if trained is not None and key in trained:
+        model.net.load_state_dict(trained[key])
+        return
     for name, ds in intermediate:
         rows = ds.to_list()
         extra = [h for h in TASK_LABELS if h not in model.labels and any(r.get(h) for r in rows)]
@@ -174,6 +190,8 @@ def _intermediate(model, intermediate, cfg, seed: int, logger) -> None:
         for h in extra:
             del model.net.heads[h]
         model.labels = saved_labels
+    if trained is not None:
+        trained[key] = copy.deepcopy(model.net.state_dict())
 
 
 def fit_model(model, train, dev, cfg, seed: int, logger=None, intermediate=(), state_dir: Path | None = None) -> dict:

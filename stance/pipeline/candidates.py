@@ -1,7 +1,8 @@
 """Steps 3 and 5: mentions per sentence, then the (actor, target) pairs to classify.
 
 A pair is a candidate where the actor is mentioned in the sentence or is spoken of there (speaker, pronoun, "the
-two men", a record's speaker) and the target is referenced in the sentence; an actor is never paired with itself.
+two men", a record's speaker) and the target is referenced in the sentence; an actor is never paired with itself,
+nor with a target named inside its own mention.
 With `context_targets`, a target named in the previous sentence also counts as referenced (news often takes it up
 as "the accord", "him"): a wider net that a pair filter (stance.pipeline.pair_filter) then narrows.
 Each candidate records where its actor and target came from (`actor_source`, `target_source`).
@@ -45,6 +46,14 @@ def article_candidates(
     return sentences, rows
 
 
+def _inside(start: int, mention: str | None, outer_start: int, outer: str | None) -> bool:
+    """Is a mention part of another? "the UN-backed government" (GNA) names the UN as its backer: UN -> GNA is a
+    pair, GNA -> UN is not."""
+    if start < 0 or outer_start < 0 or not mention or not outer:
+        return False
+    return outer_start <= start and start + len(mention) <= outer_start + len(outer)
+
+
 def _pairs(article, date, sentences, mentions, spoken, context_targets: bool) -> list[dict]:
     rows = []
     for k, (sent, ments, speakers) in enumerate(zip(sentences, mentions, spoken)):
@@ -65,7 +74,7 @@ def _pairs(article, date, sentences, mentions, spoken, context_targets: bool) ->
         context = sentences[k - 1].text if k else ""
         for actor, (a_mention, a_start, a_source) in actors.items():
             for target, (t_mention, t_start, t_source) in targets.items():
-                if actor == target:
+                if actor == target or _inside(t_start, t_mention, a_start, a_mention):
                     continue
                 rows.append(
                     {
