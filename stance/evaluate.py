@@ -28,6 +28,8 @@ def run_evaluate(cfg, run_dir: str | Path) -> dict:
             print(format_table(m, f"{head}: {cfg.data.name} ({m['n']} instances), checkpoint {cfg.checkpoint}"))
             for src, ms in m.get("per_source", {}).items():
                 print(f"  {src:<16} macro-F1 {ms['macro_f1']:.3f}  accuracy {ms['accuracy']:.3f}  n={ms['n']}")
+            if "dse_5class" in m:
+                print(format_table(m["dse_5class"], "DSE five classes (the two directions combined), per sentence"))
         summary = {**headline(result), "checkpoint": str(cfg.checkpoint), "data": cfg.data.name, "result": result}
     atomic_write_json(run_dir / "metrics.json", summary)
     return summary

@@ -48,6 +48,10 @@ def score(
                 np.array([labels.index(g) for g in gold]),
                 plots_dir / f"{prefix}reliability_{head}.png",
             )
+        if head == "stance" and sources == ["dse"]:
+            from stance.dse import five_class_metrics
+
+            m["dse_5class"] = five_class_metrics([rows[i] for i in keep], proba[head][keep], labels, seed=seed)
         out[head] = m
     if not out:
         raise ValueError(

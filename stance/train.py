@@ -74,7 +74,9 @@ def run_train(cfg, run_dir: str | Path) -> dict:
             if cfg.model.kind == "finetune":
                 tr2, dev_idx = grouped_dev_split(train, cfg.trainer.dev_fraction, cfg.seed)
                 train, dev = train.select(tr2), train.select(dev_idx)
-            model = _fit(cfg, _with_extra(train, extra), dev, logger, intermediate, run_dir / "train_state" / f"fold{k}")
+            model = _fit(
+                cfg, _with_extra(train, extra), dev, logger, intermediate, run_dir / "train_state" / f"fold{k}"
+            )
             proba = model.predict_proba(test.to_list(), cfg.trainer.eval_batch_size)
             result = score(model, test, seed=cfg.seed, proba=proba)
             folds.append(result)

@@ -208,7 +208,7 @@ def test_intermediate_training_runs_once_per_run_and_is_reused(tiny_bert, instan
         after_transfer.append({n: t.clone() for n, t in model.net.state_dict().items()})
 
     monkeypatch.setattr(finetune, "_intermediate", spy)
-    for fold in (range(0, 12), range(6, 18)):
+    for fold in (range(12), range(6, 18)):
         torch.manual_seed(0)
         build_model(_tiny_cfg(tiny_bert), "stance").fit(ds.select(fold), None, TRAINER, seed=0, intermediate=transfer)
     assert phases == ["intermediate:other", "train", "train"]

@@ -1,5 +1,6 @@
 import json
 
+import numpy as np
 import pytest
 
 from stance.data import DataError, read_articles, read_dse, read_instances, read_newsmtsc
@@ -99,3 +100,26 @@ def test_folder_metadata_gives_dates(tmp_path):
     (tmp_path / "a.txt").write_text("text", encoding="utf-8")
     (tmp_path / "metadata.jsonl").write_text('{"id": "a", "date": "2019-04", "speaker": "USA"}\n')
     assert list(read_articles(tmp_path)) == [{"id": "a", "text": "text", "date": "2019-04", "speaker": "USA"}]
+
+
+def test_dse_five_classes_recombine_the_two_directions(tmp_path):
+    from stance.dse import five_class, five_class_metrics
+
+    lines = [
+        "[A] met [B].\tA\tB\t0",
+        "[A] praised [B].\tA\tB\t1",
+        "[A] was praised by [B].\tA\tB\t2",
+        "[A] attacked [B].\tA\tB\t3",
+        "[A] was attacked by [B].\tA\tB\t4",
+    ]
+    path = tmp_path / "dse.txt"
+    path.write_text("\n".join(lines) + "\n")
+    rows = read_dse(path).to_list()
+    labels = ["support", "oppose", "neutral"]
+    perfect = np.array([[0.9 if lab == r["stance"] else 0.05 for lab in labels] for r in rows])
+    gold, scores, _ = five_class(rows, perfect, labels)
+    assert gold == ["0", "1", "2", "3", "4"] and np.allclose(scores.sum(1), 1)
+    assert [str(k) for k in scores.argmax(1)] == gold
+    assert five_class_metrics(rows, perfect, labels)["macro_f1"] == 1.0
+    swapped = perfect.reshape(5, 2, 3)[:, ::-1].reshape(10, 3)  # each direction's prediction given to the other
+    assert five_class_metrics(rows, swapped, labels)["macro_f1"] < 0.5
