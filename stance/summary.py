@@ -7,6 +7,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 
 def collect(roots: list[str | Path]) -> list[dict]:
@@ -16,7 +17,17 @@ def collect(roots: list[str | Path]) -> list[dict]:
             m = json.loads(path.read_text())
             if "macro_f1" not in m or "task" not in m:
                 continue
-            rows.append({"run": str(path.parent), **m})
+            cfg = path.parent / "config.yaml"  # what was trained on besides the scored data, and what came first
+            cfg = yaml.safe_load(cfg.read_text()) if cfg.is_file() else {}
+            extra, first = sorted(cfg.get("extra_train") or {}), sorted(cfg.get("intermediate") or {})
+            rows.append(
+                {
+                    "run": str(path.parent),
+                    **m,
+                    "data": m["data"] + (f" (+{', '.join(extra)} in training)" if extra else ""),
+                    "model": m["model"] + (f" ({', '.join(first)} first)" if first else ""),
+                }
+            )
     return rows
 
 

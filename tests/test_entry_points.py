@@ -8,6 +8,7 @@ import pytest
 from hydra.errors import ConfigCompositionException
 
 from stance.evaluate import run_evaluate
+from stance.summary import collect, summarize
 from stance.train import run_train
 from tests.conftest import ROOT, compose
 
@@ -59,6 +60,9 @@ def test_extra_train_sets_are_trained_on_but_never_scored(instances_file, tmp_pa
         return sum(o["stance"][1] for o in oof) / len(oof)  # columns: support, oppose, neutral
 
     assert p_oppose("more") > p_oppose("plain") + 0.05
+    # the results table names what was trained on besides the scored data
+    labels = {row["evaluation"] for row in summarize(collect([tmp_path]))}
+    assert {"instances cv=3", "instances (+other in training) cv=3"} <= labels
 
 
 def test_tiny_transformer_through_the_real_config(instances_file, tiny_bert, tmp_path):
