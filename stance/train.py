@@ -150,11 +150,11 @@ def run_train(cfg, run_dir: str | Path) -> dict:
                 "config": resolved,
                 "data_sha256": data_fingerprint(_with_extra(ds, extra)),
             }
-            sources = (
-                list(resolved["data"]["path"])
-                if isinstance(resolved["data"]["path"], list)
-                else [resolved["data"]["path"]]
-            )
+            sources = [  # the main data, then the training-only sets
+                p
+                for d in [resolved["data"], *resolved["extra_train"].values()]
+                for p in (d["path"] if isinstance(d["path"], list) else [d["path"]])
+            ]
             save_checkpoint(
                 model,
                 run_dir / "checkpoint",

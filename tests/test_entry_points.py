@@ -63,6 +63,9 @@ def test_extra_train_sets_are_trained_on_but_never_scored(instances_file, tmp_pa
     # the results table names what was trained on besides the scored data
     labels = {row["evaluation"] for row in summarize(collect([tmp_path]))}
     assert {"instances cv=3", "instances (+other in training) cv=3"} <= labels
+    run_train(_train_cfg(instances_file, "model=tfidf_lr", "cv=0", *add), tmp_path / "ckpt")
+    card = (tmp_path / "ckpt/checkpoint/README.md").read_text()
+    assert str(instances_file) in card and str(extra) in card  # the model card lists every training file
 
 
 def test_tiny_transformer_through_the_real_config(instances_file, tiny_bert, tmp_path):
