@@ -22,6 +22,14 @@ DEFAULT_LEXICON = Path(__file__).resolve().parent.parent / "conf" / "actors" / "
 CODE_RE = re.compile(r"^[A-Z]{2,4}$")
 
 
+def _in_window(start: str, end: str, date: str) -> bool:
+    """Does the window overlap the article's period (a month, or a whole year when only YYYY is known)?"""
+    if not date:
+        return True
+    lo, hi = (date[:7], date[:7]) if len(date) >= 7 else (f"{date[:4]}-01", f"{date[:4]}-12")
+    return start <= hi and lo <= end
+
+
 @dataclass(frozen=True)
 class Alias:
     surface: str
@@ -34,11 +42,7 @@ class Alias:
     end: str = "9999-99"
 
     def active(self, date: str) -> bool:
-        """Does the window overlap the article's period (a month, or a whole year when only YYYY is known)?"""
-        if not date:
-            return True
-        lo, hi = (date[:7], date[:7]) if len(date) >= 7 else (f"{date[:4]}-01", f"{date[:4]}-12")
-        return self.start <= hi and lo <= self.end
+        return _in_window(self.start, self.end, date)
 
 
 @dataclass(frozen=True)
@@ -64,7 +68,7 @@ class Phrase:
     end: str = "9999-99"
 
     def active(self, date: str) -> bool:
-        return Alias("", self.code, True, True, start=self.start, end=self.end).active(date)
+        return _in_window(self.start, self.end, date)
 
 
 def _bound(value, end: bool) -> str:
@@ -201,7 +205,7 @@ class Lexicon:
         match = re.match(r"^([A-Z]{2,4})\b", speaker)
         code = match.group(1) if match else next((m.code for m in self.find(speaker, date) if m.as_actor), "")
         for camp, start, end in self.delegations.get(code, ()):
-            if Alias("", camp, True, True, start=start, end=end).active(date):
+            if _in_window(start, end, date):
                 return camp
         return code
 
