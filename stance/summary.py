@@ -87,3 +87,37 @@ def markdown(table: list[dict]) -> str:
             f"[{r['ci95_mean'][0]:.3f}, {r['ci95_mean'][1]:.3f}] | {r['accuracy_mean']:.3f} | {r['n']} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def _oof(run: Path) -> dict[str, dict]:
+    path = run / "oof_predictions.jsonl"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} not found: compare needs two cross-validation run folders")
+    return {o["id"]: o for o in map(json.loads, path.read_text().splitlines())}
+
+
+def compare_runs(run_a: str | Path, run_b: str | Path, n_boot: int = 1000, seed: int = 0) -> dict:
+    """Paired comparison of two CV runs on the same folds: pooled out-of-fold macro-F1 of A minus B per head,
+    95% CI by resampling documents (the same resamples for both)."""
+    from omegaconf import OmegaConf
+
+    from stance.data.readers import load_data
+    from stance.labels import label_maps
+    from stance.metrics import paired_difference
+
+    run_a, run_b = Path(run_a), Path(run_b)
+    a, b = _oof(run_a), _oof(run_b)
+    if {i: o["fold"] for i, o in a.items()} != {i: o["fold"] for i, o in b.items()}:
+        raise ValueError(f"{run_a} and {run_b} were not scored on the same folds (same data, cv and seed)")
+    cfg = OmegaConf.load(run_a / "config.yaml")
+    gold = {r["id"]: r for r in load_data(cfg.data).to_list() if r["id"] in a}
+    out = {"a": str(run_a), "b": str(run_b)}
+    for head, labels in label_maps(cfg.task.name).items():
+        ids = [i for i in a if gold[i].get(head) is not None and head in a[i] and head in b[i]]
+        if not ids:
+            continue
+        pred = {run: [labels[int(np.argmax(oof[i][head]))] for i in ids] for run, oof in (("a", a), ("b", b))}
+        out[head] = paired_difference(
+            [gold[i][head] for i in ids], pred["a"], pred["b"], labels, [a[i]["doc_id"] for i in ids], n_boot, seed
+        )
+    return out

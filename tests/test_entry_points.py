@@ -8,7 +8,7 @@ import pytest
 from hydra.errors import ConfigCompositionException
 
 from stance.evaluate import run_evaluate
-from stance.summary import collect, summarize
+from stance.summary import collect, compare_runs, summarize
 from stance.train import run_train
 from tests.conftest import ROOT, compose
 
@@ -186,3 +186,16 @@ def test_cli_bad_training_file_exits_2_with_file_line_and_fix(tmp_path, change, 
     run = _run("train", "model=majority", "data=instances", f"data.path={path}", f"hydra.run.dir={tmp_path / 'r'}")
     assert run.returncode == 2 and f"bad.jsonl:5: {message}" in run.stderr
     assert not (tmp_path / "r/metrics.json").exists()
+
+
+def test_compare_two_cv_runs_on_the_same_folds(instances_file, tmp_path):
+    for model in ("majority", "tfidf_lr"):
+        run_train(_train_cfg(instances_file, f"model={model}", "cv=3", "seed=3"), tmp_path / model)
+    diff = compare_runs(tmp_path / "tfidf_lr", tmp_path / "majority")["stance"]
+    assert diff["n"] == 24 and diff["difference"] == pytest.approx(diff["a"] - diff["b"]) and diff["difference"] > 0
+    assert diff["ci95"][0] <= diff["difference"] <= diff["ci95"][1]
+    same = compare_runs(tmp_path / "tfidf_lr", tmp_path / "tfidf_lr")["stance"]
+    assert same["difference"] == 0 and same["ci95"] == [0.0, 0.0]
+    run_train(_train_cfg(instances_file, "model=tfidf_lr", "cv=3", "seed=4"), tmp_path / "other_folds")
+    with pytest.raises(ValueError, match="same folds"):
+        compare_runs(tmp_path / "tfidf_lr", tmp_path / "other_folds")
