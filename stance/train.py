@@ -19,7 +19,7 @@ from stance.io import atomic_write_json, atomic_write_text
 from stance.labels import heads_for
 from stance.metrics import format_table, summarize_folds
 from stance.models import build_model, save_checkpoint
-from stance.models.finetune import Intermediate
+from stance.models.base import Intermediate
 from stance.runlog import RunLogger, data_fingerprint, seed_everything
 
 

@@ -7,6 +7,7 @@ from omegaconf import OmegaConf
 
 from stance.data import read_instances
 from stance.models import CheckpointError, build_model, load_checkpoint, save_checkpoint
+from stance.models.base import Intermediate
 
 TFIDF = OmegaConf.create(
     {"name": "tfidf_lr", "kind": "tfidf_lr", "C": 4.0, "word_ngrams": [1, 2], "char_ngrams": [2, 5]}
@@ -196,7 +197,7 @@ def test_intermediate_training_runs_once_per_run_and_is_reused(tiny_bert, instan
     from stance.models import finetune
 
     ds = read_instances(instances_file)
-    transfer = finetune.Intermediate([("other", ds.select(range(12, 24)))])
+    transfer = Intermediate([("other", ds.select(range(12, 24)))])
     phases = []
     real = finetune.run_epochs
     monkeypatch.setattr(finetune, "run_epochs", lambda *a, **k: phases.append(k.get("phase", "train")) or real(*a, **k))

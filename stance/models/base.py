@@ -11,6 +11,15 @@ from datasets import Dataset
 from stance.labels import label_maps
 
 
+class Intermediate(list):
+    """The (name, Dataset) transfer sets of a run. Intermediate training does not depend on the main data's fold,
+    so the trained weights are kept here and reused by every later fold of the same run (same seed, same heads)."""
+
+    def __init__(self, sets=()):
+        super().__init__(sets)
+        self.trained: dict[tuple, dict] = {}
+
+
 class StanceModel(ABC):
     """Predicts, for each head of a task (stance, sentiment), a probability per label of that head."""
 
@@ -32,7 +41,8 @@ class StanceModel(ABC):
         intermediate: tuple = (),
         state_dir: Path | None = None,
     ) -> None:
-        """`intermediate`: (name, Dataset) pairs to train on first (transfer); `state_dir`: where an iterative
+        """`intermediate`: (name, Dataset) pairs to train on first (transfer; an `Intermediate` keeps the trained
+        weights for the run's later folds); `state_dir`: where an iterative
         trainer keeps its per-epoch state to resume from. Families that cannot use them ignore them."""
 
     @abstractmethod

@@ -157,15 +157,6 @@ def run_epochs(
     return {"best_epoch": best["epoch"], "best_dev_macro_f1": best["score"]}
 
 
-class Intermediate(list):
-    """The (name, Dataset) transfer sets of a run. Intermediate training does not depend on the main data's fold,
-    so the trained weights are kept here and reused by every later fold of the same run (same seed, same heads)."""
-
-    def __init__(self, sets=()):
-        super().__init__(sets)
-        self.trained: dict[tuple, dict] = {}
-
-
 def _intermediate(model, intermediate, cfg, seed: int, logger) -> None:
     """Transfer: train on other labelled data first (DSE for stance, NewsMTSC for sentiment), adding a head for
     a label field the task itself lacks and dropping it afterwards."""
