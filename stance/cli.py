@@ -60,14 +60,6 @@ def predict(cfg) -> None:
     sys.exit(_guarded(run_predict, cfg))
 
 
-@hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="pair_filter")
-def train_pair_filter(cfg) -> None:
-    from stance.pipeline.pair_filter import run_train_pair_filter
-
-    _guarded(run_train_pair_filter, cfg, _run_dir())
-    print(f"pair filter: {_run_dir() / 'pair_filter'}")
-
-
 @hydra.main(version_base="1.3", config_path=CONF_DIR, config_name="report")
 def report(cfg) -> None:
     from stance.report.run import run_report

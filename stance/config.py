@@ -14,12 +14,13 @@ from stance.labels import TARGETS
 @dataclass
 class DataConfig:
     name: str = MISSING
-    format: str = "instances"  # instances | newsmtsc | dse | articles
+    format: str = "instances"  # instances | newsmtsc | dse | articles | candidates (predict's pairs, task=relevance)
     path: Any = MISSING  # one path or a list of paths; relative paths start at the working directory
     targets: Optional[list[str]] = field(default_factory=lambda: list(TARGETS))  # null: any target (NewsMTSC, DSE)
     limit: int = 0  # >0: a fixed random subset of this many rows (smoke runs)
-    gold_instances: Optional[str] = None  # format=articles: the gold instances to score predict against
-    subset: Optional[str] = None  # format=articles: null (all) | tune | heldout (fixed split by doc_id)
+    gold_instances: Optional[str] = None  # format=articles|candidates: the articles' gold instances
+    subset: Optional[str] = None  # format=articles|candidates: null (all) | tune | heldout (fixed split by doc_id)
+    lexicon: str = "conf/actors/libya.yaml"  # format=candidates: the lexicon that finds the pairs
 
 
 @dataclass
@@ -86,7 +87,7 @@ class EvaluateConfig:
     batch_size: int = 64
     lexicon: str = "conf/actors/libya.yaml"
     threshold: float = 0.5  # end-to-end (data=articles): cells below this probability are `uncertain`
-    pair_filter: Optional[str] = None  # end-to-end: a trained candidate-pair filter folder (train_pair_filter.py)
+    pair_filter: Optional[str] = None  # end-to-end: a task=relevance checkpoint that filters widened candidates
 
 
 @dataclass
@@ -111,16 +112,9 @@ class PredictConfig:
     chunk_pairs: int = 4096  # candidate pairs pooled across consecutive articles before they are classified
     precision: str = "auto"  # auto (bf16 where the CPU has it natively, else fp32) | fp32 | bf16 | int8
     threshold: float = 0.5  # cells whose winning probability is below this say `uncertain`
-    pair_filter: Optional[str] = None  # a trained candidate-pair filter folder; widens then filters candidates
+    pair_filter: Optional[str] = None  # a task=relevance checkpoint; candidates are widened, then filtered by it
     engine: str = "local"  # local | ray (output is then a folder of JSONL shards)
     ray: RayConfig = field(default_factory=RayConfig)
-    seed: int = 0
-
-
-@dataclass
-class PairFilterConfig:
-    data: DataConfig = MISSING
-    lexicon: str = "conf/actors/libya.yaml"
     seed: int = 0
 
 
@@ -192,7 +186,6 @@ def register_configs() -> None:
     cs.store(name="train_schema", node=TrainConfig)
     cs.store(name="evaluate_schema", node=EvaluateConfig)
     cs.store(name="predict_schema", node=PredictConfig)
-    cs.store(name="pair_filter_schema", node=PairFilterConfig)
     cs.store(name="report_schema", node=ReportConfig)
     cs.store(name="showcase_schema", node=ShowcaseConfig)
     cs.store(name="benchmark_schema", node=BenchmarkConfig)

@@ -20,7 +20,7 @@ def run_evaluate(cfg, run_dir: str | Path) -> dict:
     if cfg.data.format == "articles":
         from stance.pipeline.end_to_end import evaluate_articles
 
-        summary = evaluate_articles(model, cfg)
+        summary = evaluate_articles(model, cfg, run_dir)
     else:
         ds = load_data(cfg.data)
         result = score(model, ds, batch_size=cfg.batch_size, seed=cfg.seed, plots_dir=run_dir)

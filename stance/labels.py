@@ -4,15 +4,18 @@ from __future__ import annotations
 
 STANCE = ("support", "oppose", "neutral")
 SENTIMENT = ("positive", "negative", "neutral")
+# Is a candidate pair of predict a codebook instance at all? (the pair filter, stance.pipeline.pair_filter)
+RELEVANCE = ("instance", "none")
 
 # task name -> the label field it predicts and its label list (index = class id).
-TASK_LABELS: dict[str, tuple[str, ...]] = {"stance": STANCE, "sentiment": SENTIMENT}
+TASK_LABELS: dict[str, tuple[str, ...]] = {"stance": STANCE, "sentiment": SENTIMENT, "relevance": RELEVANCE}
 
 # `joint` trains both heads on one encoder; an instance contributes to each head it has a label for.
 TASK_HEADS: dict[str, tuple[str, ...]] = {
     "stance": ("stance",),
     "sentiment": ("sentiment",),
     "joint": ("stance", "sentiment"),
+    "relevance": ("relevance",),
 }
 
 # The codebook's fixed targets; config may narrow or extend them (data.targets).

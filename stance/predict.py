@@ -54,7 +54,7 @@ class Predictor:
 
     def candidates(self, article: dict) -> tuple[int, list[dict]]:
         """(number of sentences, candidate pairs) of one article."""
-        sentences, rows = article_candidates(article, self.lexicon, context_targets=self.pair_filter is not None)
+        sentences, rows = article_candidates(article, self.lexicon, widen=self.pair_filter is not None)
         if self.pair_filter is not None:
             with stage("pair_filter"):
                 rows = self.pair_filter.select(rows)

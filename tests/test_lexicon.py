@@ -94,3 +94,21 @@ def test_phrases_overlap_other_entities_and_follow_their_windows():
         Lexicon({"GNA": {"phrases": [{"pattern": "(unclosed"}]}})
     with pytest.raises(ValueError, match="role"):
         Lexicon({"GNA": {"phrases": [{"pattern": "x", "role": "speaker"}]}})
+
+
+@pytest.mark.parametrize(
+    "text, date, expected",
+    [
+        ("The Libyan government rejected the plan.", "2015-03", "LNA"),  # al-Thani's cabinet held the seat
+        ("The Libyan government rejected the plan.", "2018-03", "GNA"),
+        ("Libya's new government took office.", "2021-03", "GNA"),  # Dbeibah's unity government
+        ("Libya's new government took office.", "2022-03", None),  # Bashagha's rival cabinet: no safe reading
+        ("The east-based opposed administration refused.", "2016-05", "LNA"),
+        ("Lawmakers meeting in Tobruk voted.", "2015-01", "LNA"),
+        ("Lawmakers meeting in Tobruk voted.", "2014-03", None),  # before the House of Representatives
+        ("He praised the 2015 agreement.", "2018", "UN"),
+    ],
+)
+def test_shipped_descriptions_follow_the_codebook_periods(text, date, expected):
+    found = {m.code for m in Lexicon.load(DEFAULT_LEXICON).find(text, date)}
+    assert found == ({expected} if expected else set())

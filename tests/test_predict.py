@@ -115,36 +115,37 @@ def test_end_to_end_evaluation_on_the_seeds(checkpoint, tmp_path):
     )
 
 
-def test_pair_filter_trains_saves_and_narrows_candidates(checkpoint, tmp_path):
-    """Articles built from fixture instances: the filter learns which candidates are gold and is used by predict."""
-    from stance.pipeline.pair_filter import PairFilter, run_train_pair_filter
+def test_pair_filter_is_a_relevance_checkpoint_that_narrows_candidates(checkpoint, tmp_path):
+    """Articles built from fixture instances, each gold sentence followed by a distractor naming the same pair:
+    the candidates are labelled from the gold, a task=relevance model learns them and predict uses it."""
+    from stance.data.readers import load_data
+    from stance.evaluate import run_evaluate
+    from stance.pipeline.pair_filter import PairFilter
     from tests.conftest import make_instances, write_jsonl
 
     gold = make_instances(12)
     articles, by_doc = [], {}
     for r in gold:
         by_doc.setdefault(r["doc_id"], []).append(r)
-    for doc, recs in by_doc.items():  # each gold sentence is followed by a distractor that names the same pair
+    for doc, recs in by_doc.items():
         text = " ".join(
             f"{r['text']} Later {r['actor_mention']} and {r['target_mention']} were in the news." for r in recs
         )
         articles.append({"id": doc, "text": text, "date": recs[0]["date"]})
     arts = write_jsonl(tmp_path / "arts.jsonl", articles)
     inst = write_jsonl(tmp_path / "gold.jsonl", gold)
-    cfg = compose("pair_filter", [f"data.path={arts}", f"data.gold_instances={inst}", "data.subset=null"])
-    info = run_train_pair_filter(cfg, tmp_path / "pf")
-    assert info["positives"] > 0 and info["candidates"] > info["positives"]
-    filt = PairFilter.load(tmp_path / "pf/pair_filter")
-    (tmp_path / "pf/pair_filter/filter.skops").write_bytes(b"tampered")
-    with pytest.raises(ValueError, match="sha256"):
-        PairFilter.load(tmp_path / "pf/pair_filter")
-
-    from stance.evaluate import run_evaluate
+    data = ["data=news_candidates", f"data.path={arts}", f"data.gold_instances={inst}", "data.subset=null"]
+    rows = load_data(compose("train", data).data)
+    assert {"instance", "none"} == set(rows["relevance"]) and len(set(rows["id"])) == len(rows)
+    run_train(
+        compose("train", [*data, "task=relevance", "model=tfidf_lr", "cv=0", "logger.progress=false"]), tmp_path / "pf"
+    )
+    with pytest.raises(ValueError, match="relevance"):
+        PairFilter.load(checkpoint)  # a stance checkpoint is no filter
 
     ev = ["data=news_articles", f"data.path={arts}", f"data.gold_instances={inst}", f"checkpoint={checkpoint}"]
     plain = run_evaluate(compose("evaluate", ev), tmp_path / "e1")
-    filt.save(tmp_path / "pf2")
-    filtered = run_evaluate(compose("evaluate", [*ev, f"pair_filter={tmp_path / 'pf2'}"]), tmp_path / "e2")
+    filtered = run_evaluate(compose("evaluate", [*ev, f"pair_filter={tmp_path / 'pf/checkpoint'}"]), tmp_path / "e2")
     assert filtered["candidates"]["predicted"] < plain["candidates"]["predicted"]
     assert filtered["candidates"]["precision"] > plain["candidates"]["precision"]
 

@@ -128,7 +128,7 @@ def _paths(path: str | Path | Sequence[str | Path]) -> list[Path]:
 def _dataset(rows: list[dict], path) -> Dataset:
     if not rows:
         raise DataError(path, None, "no records found")
-    return Dataset.from_list(rows, features=INSTANCE_FEATURES)
+    return Dataset.from_list([{k: r.get(k) for k in INSTANCE_FEATURES} for r in rows], features=INSTANCE_FEATURES)
 
 
 def read_instances(path, *, targets: Sequence[str] | None = TARGETS, source: str | None = None) -> Dataset:
@@ -329,7 +329,16 @@ def text_article(art_id: str, data: bytes, where, errors: list) -> Iterable[dict
     yield {"id": art_id, "text": text, "date": "", "speaker": ""}
 
 
-READERS = {"instances": read_instances, "newsmtsc": read_newsmtsc, "dse": read_dse}
+def read_candidates(path, *, gold_instances: str, lexicon: str, subset: str | None = None) -> Dataset:
+    """Predict's candidate pairs on articles with gold instances, labelled for `task=relevance`."""
+    from stance.pipeline.pair_filter import labelled_candidates
+
+    if not gold_instances:
+        raise ValueError("data.format=candidates needs data.gold_instances: the gold instances of the articles")
+    return _dataset([r for p in _paths(path) for r in labelled_candidates(p, gold_instances, lexicon, subset)], path)
+
+
+READERS = {"instances": read_instances, "newsmtsc": read_newsmtsc, "dse": read_dse, "candidates": read_candidates}
 
 
 def load_data(cfg) -> Dataset:
@@ -340,6 +349,12 @@ def load_data(cfg) -> Dataset:
         raise ValueError(f"data.format={cfg.format!r} cannot be trained on; choose one of {sorted(READERS)}")
     paths = [to_absolute_path(p) for p in ([cfg.path] if isinstance(cfg.path, str) else list(cfg.path))]
     kwargs = {"targets": list(cfg.targets) if cfg.targets else None} if cfg.format == "instances" else {}
+    if cfg.format == "candidates":
+        kwargs = {
+            "gold_instances": cfg.gold_instances and to_absolute_path(cfg.gold_instances),
+            "lexicon": to_absolute_path(cfg.lexicon),
+            "subset": cfg.subset,
+        }
     ds = READERS[cfg.format](paths, **kwargs)
     if cfg.limit:
         ds = ds.shuffle(seed=0).select(range(min(cfg.limit, len(ds))))

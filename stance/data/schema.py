@@ -26,6 +26,7 @@ INSTANCE_FEATURES = Features(
         "target_start": Value("int32"),
         "stance": Value("string"),
         "sentiment": Value("string"),
+        "relevance": Value("string"),
     }
 )
 

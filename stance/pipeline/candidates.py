@@ -3,8 +3,8 @@
 A pair is a candidate where the actor is mentioned in the sentence or is spoken of there (speaker, pronoun, "the
 two men", a record's speaker) and the target is referenced in the sentence; an actor is never paired with itself,
 nor with a target named inside its own mention.
-With `context_targets`, a target named in the previous sentence also counts as referenced (news often takes it up
-as "the accord", "him"): a wider net that a pair filter (stance.pipeline.pair_filter) then narrows.
+With `widen`, an actor or target named in the previous sentence also counts (news often takes them up as "the
+minister", "the accord", "him"): a wider net that a pair filter (stance.pipeline.pair_filter) then narrows.
 Each candidate records where its actor and target came from (`actor_source`, `target_source`).
 """
 
@@ -30,9 +30,7 @@ def mentions_by_sentence(text: str, sentences: list[Sentence], lexicon: Lexicon,
     return out
 
 
-def article_candidates(
-    article: dict, lexicon: Lexicon, context_targets: bool = False
-) -> tuple[list[Sentence], list[dict]]:
+def article_candidates(article: dict, lexicon: Lexicon, widen: bool = False) -> tuple[list[Sentence], list[dict]]:
     text, date = article["text"], article.get("date") or ""
     with stage("clean"):
         spans = content_spans(text)
@@ -42,7 +40,7 @@ def article_candidates(
         mentions = mentions_by_sentence(text, sentences, lexicon, date)
     with stage("pairs"):
         spoken = attribute(sentences, mentions, lexicon.resolve_speaker(article.get("speaker") or "", date))
-        rows = _pairs(article, date, sentences, mentions, spoken, context_targets)
+        rows = _pairs(article, date, sentences, mentions, spoken, widen)
     return sentences, rows
 
 
@@ -54,7 +52,7 @@ def _inside(start: int, mention: str | None, outer_start: int, outer: str | None
     return outer_start <= start and start + len(mention) <= outer_start + len(outer)
 
 
-def _pairs(article, date, sentences, mentions, spoken, context_targets: bool) -> list[dict]:
+def _pairs(article, date, sentences, mentions, spoken, widen: bool) -> list[dict]:
     rows = []
     for k, (sent, ments, speakers) in enumerate(zip(sentences, mentions, spoken)):
         actors: dict[str, tuple[str | None, int, str]] = {}
@@ -63,11 +61,15 @@ def _pairs(article, date, sentences, mentions, spoken, context_targets: bool) ->
                 actors[m.code] = (m.surface, m.start - sent.start, "named")
         for spk in speakers:
             actors.setdefault(spk.code, (spk.mention, spk.start, spk.kind))
+        if widen and k:
+            for m in mentions[k - 1]:
+                if m.as_actor:
+                    actors.setdefault(m.code, (m.surface, -1, "context"))
         targets: dict[str, tuple[str, int, str]] = {}
         for m in ments:
             if m.as_target and m.code not in targets:
                 targets[m.code] = (m.surface, m.start - sent.start, "text")
-        if context_targets and k:
+        if widen and k:
             for m in mentions[k - 1]:
                 if m.as_target and m.code not in targets:
                     targets[m.code] = (m.surface, -1, "context")

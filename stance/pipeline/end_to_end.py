@@ -3,6 +3,8 @@
 - Candidate step: a gold (sentence, actor, target) instance is found when a candidate with the same actor and
   target lies on an overlapping span of the article (sentence splits may differ from the annotators');
   recall = found / gold instances, precision = candidates on a gold instance / candidates.
+- With a pair filter, the candidates are widened and scored once; `filter_curve` gives candidate P/R had the
+  filter kept every pair scoring >= t (the decision used is 0.5), plotted to `filter_curve.png`.
 - Tables: the gold cells are the majority stance of each article's gold instances (`stance.annotation.
   article_table`, the rule of seeds/article_gold.jsonl); cell P/R/F1 on which cells exist, and stance accuracy
   on the cells both tables have (`uncertain` counts as wrong).
@@ -12,6 +14,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
 
 from stance.annotation import article_table
 from stance.data.readers import read_articles, read_instances
@@ -62,7 +67,40 @@ def gold_by_doc(path: str) -> dict[str, list[dict]]:
     return by_doc
 
 
-def evaluate_articles(model, cfg) -> dict:
+THRESHOLDS = [round(0.05 * i, 2) for i in range(1, 20)]
+
+
+def _curve(found_scores: list[float], cand_scores: list[tuple[float, bool]]) -> list[dict]:
+    """Candidate precision and recall if the pair filter kept pairs scoring >= t, for each t in THRESHOLDS.
+    `found_scores`: per gold instance, the best score among candidates on it (-1: no candidate)."""
+    found, cand = np.array(found_scores), np.array(cand_scores, dtype=float).reshape(-1, 2)
+    out = []
+    for t in THRESHOLDS:
+        kept = cand[:, 0] >= t
+        out.append(
+            {"threshold": t, **_prf(int(cand[kept, 1].sum()), int(kept.sum()), int((found >= t).sum()), len(found))}
+        )
+    return out
+
+
+def plot_curve(curve: list[dict], path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4.5, 4))
+    ax.plot([c["recall"] for c in curve], [c["precision"] for c in curve], marker=".")
+    for c in curve[1::4]:
+        ax.annotate(f"{c['threshold']:.2f}", (c["recall"], c["precision"]), fontsize=7)
+    ax.set(xlabel="candidate recall", ylabel="candidate precision", xlim=(0, 1), ylim=(0, 1), title=title)
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def evaluate_articles(model, cfg, run_dir: Path | None = None) -> dict:
     from hydra.utils import to_absolute_path
 
     by_doc = gold_by_doc(to_absolute_path(cfg.data.gold_instances))
@@ -71,16 +109,27 @@ def evaluate_articles(model, cfg) -> dict:
     subset = cfg.data.subset
     n_gold = n_found = n_cand = n_cand_hit = 0
     cell_pred = cell_gold = cell_shared = cell_right = 0
+    found_scores, cand_scores = [], []  # for the filter's threshold curve
     for article in read_articles(to_absolute_path(cfg.data.path)):
         doc = article["id"]
         if doc not in by_doc or (subset and article_half(doc) != subset):
             continue
         golds = by_doc[doc]
         article["date"] = article.get("date") or golds[0]["date"]
-        _, rows = article_candidates(article, lexicon, context_targets=pair_filter is not None)
-        if pair_filter is not None:
-            rows = pair_filter.select(rows)
+        _, rows = article_candidates(article, lexicon, widen=pair_filter is not None)
         spans = gold_spans(article["text"], golds)
+        if pair_filter is not None:
+            scores = pair_filter.scores(rows, cfg.batch_size)
+            cand_scores += [(float(sc), is_instance(r, spans)) for r, sc in zip(rows, scores)]
+            for key, ss in spans.items():
+                for s in ss:
+                    on = [
+                        sc
+                        for r, sc in zip(rows, scores)
+                        if (r["actor"], r["target"]) == key and _overlaps(s, [(r["start"], r["end"])])
+                    ]
+                    found_scores.append(max(on, default=-1.0))
+            rows = [r for r, sc in zip(rows, scores) if sc >= 0.5]
         cand_spans = defaultdict(list)
         for r in rows:
             cand_spans[(r["actor"], r["target"])].append((r["start"], r["end"]))
@@ -108,7 +157,7 @@ def evaluate_articles(model, cfg) -> dict:
         f"cells: precision {cells_prf['precision']:.3f} recall {cells_prf['recall']:.3f} F1 {cells_prf['f1']:.3f}; "
         f"stance accuracy on {cell_shared} shared cells {accuracy:.3f}"
     )
-    return {
+    summary = {
         "subset": subset or "all",
         "pair_filter": cfg.pair_filter,
         "candidates": candidates,
@@ -119,3 +168,10 @@ def evaluate_articles(model, cfg) -> dict:
         "n": cell_gold,
         "per_class": {},
     }
+    if pair_filter is not None:
+        summary["filter_curve"] = _curve(found_scores, cand_scores)
+        if run_dir is not None:
+            plot_curve(
+                summary["filter_curve"], Path(run_dir) / "filter_curve.png", f"pair filter, {subset or 'all'} articles"
+            )
+    return summary
