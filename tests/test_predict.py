@@ -115,6 +115,19 @@ def test_end_to_end_evaluation_on_the_seeds(checkpoint, tmp_path):
     )
 
 
+def test_a_gold_sentence_missing_from_the_article_counts_but_is_never_found():
+    from stance.pipeline.end_to_end import gold_spans, is_instance
+
+    text = "Egypt backs the LNA. Turkey backs the GNA."
+    golds = [
+        {"text": "Turkey backs the GNA.", "actor": "TUR", "target": "GNA"},
+        {"text": "A sentence the article lost.", "actor": "EGY", "target": "LNA"},
+    ]
+    spans = gold_spans(text, golds)
+    assert spans[("TUR", "GNA")] == [(21, 42)]
+    assert not is_instance({"start": 0, "end": 20, "actor": "EGY", "target": "LNA"}, spans)
+
+
 def test_pair_filter_is_a_relevance_checkpoint_that_narrows_candidates(checkpoint, tmp_path):
     """Articles built from fixture instances, each gold sentence followed by a distractor naming the same pair:
     the candidates are labelled from the gold, a task=relevance model learns them and predict uses it."""

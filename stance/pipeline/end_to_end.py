@@ -48,11 +48,12 @@ def _overlaps(span, spans) -> bool:
 
 
 def gold_spans(text: str, golds: list[dict]) -> dict[tuple[str, str], list[tuple[int, int]]]:
-    """(actor, target) -> spans of the article where a gold instance of that pair sits."""
+    """(actor, target) -> spans of the article where a gold instance of that pair sits. A gold sentence not found
+    in the article text gets the empty span (-1, -1): it counts as gold and can never be found."""
     spans = defaultdict(list)
     for g in golds:
         start = text.find(g["text"])
-        spans[(g["actor"], g["target"])].append((start, start + len(g["text"])))
+        spans[(g["actor"], g["target"])].append((start, start + len(g["text"])) if start >= 0 else (-1, -1))
     return spans
 
 
