@@ -49,6 +49,8 @@ class Predictor:
             raise ValueError(f"precision={precision} applies to fine-tuned transformer checkpoints only")
         self.lexicon = Lexicon.load(lexicon)
         self.pair_filter = PairFilter.load(pair_filter) if pair_filter else None
+        if self.pair_filter is not None and hasattr(self.pair_filter.model, "set_precision"):
+            self.pair_filter.model.set_precision(precision)  # a transformer filter is on the hot path too
         self.batch_size, self.threshold, self.chunk_pairs = batch_size, threshold, max(1, chunk_pairs)
         self.observer = None  # optional callable(pairs, probabilities) per classified chunk (benchmarks, audits)
 
@@ -57,7 +59,7 @@ class Predictor:
         sentences, rows = article_candidates(article, self.lexicon, widen=self.pair_filter is not None)
         if self.pair_filter is not None:
             with stage("pair_filter"):
-                rows = self.pair_filter.select(rows)
+                rows = self.pair_filter.select(rows, self.batch_size)
         return len(sentences), rows
 
     def predict_article(self, article: dict) -> dict:
