@@ -25,8 +25,9 @@ from stance.timing import stage
 class Predictor:
     """Loaded once (a checkpoint and a lexicon), then applied to any number of articles.
 
-    Consecutive articles are classified together: their candidate pairs are pooled until `chunk_pairs` are waiting,
-    so that short articles still fill the encoder's batches. Output keeps the input order, and memory is bounded
+    Consecutive articles are classified together: their proposed pairs are pooled until `chunk_pairs` are waiting,
+    then filtered (with a pair filter) and classified in shared batches, so that short articles still fill the
+    encoder's batches. Output keeps the input order, and memory is bounded
     by one chunk.
     """
 
@@ -36,19 +37,22 @@ class Predictor:
         lexicon: str | Path,
         batch_size: int = 64,
         threshold: float = 0.5,
-        pair_filter: str | Path | None = None,
+        pair_filter: str | Path | StanceModel | None = None,
         precision: str = "auto",
         chunk_pairs: int = 4096,
     ):
-        """`checkpoint`: a checkpoint folder, or a model already in memory (a StanceModel). `precision`: fp32,
-        bf16, int8 or auto (bf16 where the CPU has it natively) for fine-tuned transformers."""
+        """`checkpoint`, `pair_filter`: a checkpoint folder, or a model already in memory (a StanceModel).
+        `precision`: fp32, bf16, int8 or auto (bf16 where the CPU has it natively) for fine-tuned transformers."""
         self.model = checkpoint if isinstance(checkpoint, StanceModel) else load_checkpoint(checkpoint)
         if hasattr(self.model, "set_precision"):
             self.model.set_precision(precision)
         elif precision not in ("fp32", "auto"):
             raise ValueError(f"precision={precision} applies to fine-tuned transformer checkpoints only")
         self.lexicon = Lexicon.load(lexicon)
-        self.pair_filter = PairFilter.load(pair_filter) if pair_filter else None
+        if isinstance(pair_filter, StanceModel):
+            self.pair_filter = PairFilter(pair_filter)
+        else:
+            self.pair_filter = PairFilter.load(pair_filter) if pair_filter else None
         if self.pair_filter is not None and hasattr(self.pair_filter.model, "set_precision"):
             self.pair_filter.model.set_precision(precision)  # a transformer filter is on the hot path too
         self.batch_size, self.threshold, self.chunk_pairs = batch_size, threshold, max(1, chunk_pairs)
@@ -56,11 +60,19 @@ class Predictor:
 
     def candidates(self, article: dict) -> tuple[int, list[dict]]:
         """(number of sentences, candidate pairs) of one article."""
+        n_sentences, rows = self._proposed(article)
+        return n_sentences, self._filtered([rows])[0]
+
+    def _proposed(self, article: dict) -> tuple[int, list[dict]]:
+        """The lexicon's pairs, widened to the previous sentence when a pair filter will narrow them."""
         sentences, rows = article_candidates(article, self.lexicon, widen=self.pair_filter is not None)
-        if self.pair_filter is not None:
-            with stage("pair_filter"):
-                rows = self.pair_filter.select(rows, self.batch_size)
         return len(sentences), rows
+
+    def _filtered(self, groups: list[list[dict]]) -> list[list[dict]]:
+        if self.pair_filter is None:
+            return groups
+        with stage("pair_filter"):
+            return self.pair_filter.select(groups, self.batch_size)
 
     def predict_article(self, article: dict) -> dict:
         return next(self.predict([article]))
@@ -69,7 +81,7 @@ class Predictor:
         waiting: list[tuple[dict, int, list[dict]]] = []
         n_pairs = 0
         for article in articles:
-            n_sentences, rows = self.candidates(article)
+            n_sentences, rows = self._proposed(article)
             waiting.append((article, n_sentences, rows))
             n_pairs += len(rows)
             if n_pairs >= self.chunk_pairs:
@@ -78,6 +90,9 @@ class Predictor:
         yield from self._classify(waiting)
 
     def _classify(self, waiting: list[tuple[dict, int, list[dict]]]) -> Iterator[dict]:
+        """Filter (if any) and classify one chunk of articles' proposed pairs, pooled across the articles."""
+        kept = self._filtered([rows for _, _, rows in waiting])
+        waiting = [(article, n, rows) for (article, n, _), rows in zip(waiting, kept)]
         pooled = [r for _, _, rows in waiting for r in rows]
         proba = self.model.predict_proba(pooled, self.batch_size) if pooled else {}
         if self.observer is not None:

@@ -165,6 +165,8 @@ def test_pair_filter_is_a_relevance_checkpoint_that_narrows_candidates(checkpoin
 
 def test_pooling_pairs_across_articles_changes_nothing(tiny_bert, instances_file):
     """Chunks of many articles share forward passes; the records must equal article-at-a-time prediction."""
+    import numpy as np
+    from datasets import Dataset
     from omegaconf import OmegaConf
 
     from stance.data import read_instances
@@ -178,21 +180,45 @@ def test_pooling_pairs_across_articles_changes_nothing(tiny_bert, instances_file
         for k, day in enumerate(["Monday", "Tuesday", "a quiet Sunday in the capital"])
     ]
     articles.insert(1, {"id": "empty", "text": "The weather was fine.", "date": ""})
+    other = "Turkey condemned the offensive of Khalifa Haftar. Qatar backs the Government of National Accord."
+    articles.insert(0, {"id": "b", "text": other, "date": "2019-05"})
     alone = [Predictor(model, DEFAULT_LEXICON, precision="fp32", chunk_pairs=1).predict_article(a) for a in articles]
     pooled = list(
         Predictor(model, DEFAULT_LEXICON, batch_size=2, precision="fp32", chunk_pairs=10_000).predict(articles)
     )
-    assert [r["id"] for r in pooled] == [a["id"] for a in articles]
-    for a, b in zip(alone, pooled):
-        assert [c["stance"] for c in a["cells"]] == [c["stance"] for c in b["cells"]]
-        for ca, cb in zip(a["cells"], b["cells"]):
-            assert ca["stance_probability"] == pytest.approx(cb["stance_probability"], abs=1e-4)
+    _assert_same_tables(alone, pooled, articles)
+
+    # A transformer pair filter is pooled the same way; its threshold is set between two of its scores so that
+    # it keeps some pairs and drops others.
+    rel = build_model(_tiny_cfg(tiny_bert, input="span"), "relevance")
+    fixture = read_instances(instances_file).to_list()
+    train = [{**r, "relevance": "none" if r["stance"] == "neutral" else "instance"} for r in fixture]
+    rel.fit(Dataset.from_list(train), None, OmegaConf.merge(TRAINER, {"epochs": 1}), seed=0)
+    filtered = Predictor(model, DEFAULT_LEXICON, precision="fp32", pair_filter=rel, chunk_pairs=1)
+    widened = [r for a in articles for r in filtered._proposed(a)[1]]
+    scores = np.sort(filtered.pair_filter.scores(widened))
+    gap = int(np.argmax(np.diff(scores[len(scores) // 4 : 3 * len(scores) // 4]))) + len(scores) // 4
+    filtered.pair_filter.threshold = float(scores[gap : gap + 2].mean())
+    alone = [filtered.predict_article(a) for a in articles]
+    filtered.chunk_pairs, filtered.batch_size = 10_000, 2
+    pooled = list(filtered.predict(articles))
+    _assert_same_tables(alone, pooled, articles)
+    assert 0 < sum(r["candidates"] for r in pooled) < len(widened)
     with pytest.raises(ValueError, match="fine-tuned transformer"):
         Predictor(
             build_model(OmegaConf.create({"name": "m", "kind": "majority"}), "stance"),
             DEFAULT_LEXICON,
             precision="int8",
         )
+
+
+def _assert_same_tables(alone, pooled, articles):
+    assert [r["id"] for r in pooled] == [a["id"] for a in articles]
+    for a, b in zip(alone, pooled):
+        assert a["candidates"] == b["candidates"]
+        assert [c["stance"] for c in a["cells"]] == [c["stance"] for c in b["cells"]]
+        for ca, cb in zip(a["cells"], b["cells"]):
+            assert ca["stance_probability"] == pytest.approx(cb["stance_probability"], abs=1e-4)
 
 
 def test_a_described_backer_is_paired_one_way():

@@ -4,7 +4,7 @@
   target lies on an overlapping span of the article (sentence splits may differ from the annotators');
   recall = found / gold instances, precision = candidates on a gold instance / candidates.
 - With a pair filter, the candidates are widened and scored once; `filter_curve` gives candidate P/R had the
-  filter kept every pair scoring >= t (the decision used is 0.5), plotted to `filter_curve.png`.
+  filter kept every pair scoring >= t (the decision used is `PairFilter.threshold`), plotted to `filter_curve.png`.
 - Tables: the gold cells are the majority stance of each article's gold instances (`stance.annotation.
   article_table`, the rule of seeds/article_gold.jsonl); cell P/R/F1 on which cells exist, and stance accuracy
   on the cells both tables have (`uncertain` counts as wrong).
@@ -130,7 +130,7 @@ def evaluate_articles(model, cfg, run_dir: Path | None = None) -> dict:
                         if (r["actor"], r["target"]) == key and _overlaps(s, [(r["start"], r["end"])])
                     ]
                     found_scores.append(max(on, default=-1.0))
-            rows = [r for r, sc in zip(rows, scores) if sc >= 0.5]
+            rows = [r for r, sc in zip(rows, scores) if sc >= pair_filter.threshold]
         cand_spans = defaultdict(list)
         for r in rows:
             cand_spans[(r["actor"], r["target"])].append((r["start"], r["end"]))

@@ -4,7 +4,7 @@ The lexicon and attribution over-generate on purpose (every actor x every target
 sentence); most such pairs say nothing about the actor's position toward the target. The filter is an ordinary
 checkpoint of `task=relevance`, trained through `scripts/train.py` on `data.format=candidates`: the candidates
 predict makes on articles with gold instances, each labelled `instance` when a gold instance of the same actor and
-target lies on it, else `none`. Any model family can be the filter; a pair is kept when `instance` wins.
+target lies on it, else `none`. Any model family can be the filter; a pair is kept when P(instance) >= 0.5.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ FIELDS = (
 
 
 class PairFilter:
+    threshold = 0.5
+
     def __init__(self, model):
         if model.task != "relevance":
             raise ValueError(f"a pair filter is a task=relevance checkpoint, not task={model.task!r}")
@@ -48,9 +50,14 @@ class PairFilter:
         """P(instance) per candidate."""
         return self.model.predict_proba(rows, batch_size)["relevance"][:, self.instance] if rows else np.zeros(0)
 
-    def select(self, rows: list[dict], batch_size: int = 64) -> list[dict]:
-        keep = self.scores(rows, batch_size) >= 0.5
-        return [r for r, k in zip(rows, keep) if k]
+    def select(self, groups: list[list[dict]], batch_size: int = 64) -> list[list[dict]]:
+        """The kept pairs of several articles' candidates, scored in one pass so that short articles share batches."""
+        keep = self.scores([r for rows in groups for r in rows], batch_size) >= self.threshold
+        out, at = [], 0
+        for rows in groups:
+            out.append([r for r, k in zip(rows, keep[at : at + len(rows)]) if k])
+            at += len(rows)
+        return out
 
 
 def labelled_candidates(
