@@ -229,3 +229,37 @@ def test_a_described_backer_is_paired_one_way():
     )
     pairs = {(r["actor"], r["target"]) for r in rows}
     assert {("TUR", "GNA"), ("TUR", "UN"), ("UN", "GNA")} <= pairs and ("GNA", "UN") not in pairs
+
+
+def test_statement_candidates_attribute_the_speakers_we(tmp_path):
+    """data=statement_candidates: a statement's first person is its speaker, so "We support ..." gives the
+    speaker's pair, labelled `instance` by the gold; the same pair in a sentence without gold is `none`."""
+    from stance.data.readers import load_data
+    from tests.conftest import write_jsonl
+
+    text = "We support the Government of National Accord. Yesterday Turkey hosted the Government of National Accord."
+    stmt = {"id": "st1", "date": "2020-01", "speaker": "Turkey", "text": text}
+    gold = {
+        "id": "st1-s0-TUR-GNA",
+        "doc_id": "st1",
+        "text": "We support the Government of National Accord.",
+        "context": "",
+        "actor": "TUR",
+        "actor_mention": None,
+        "target": "GNA",
+        "target_mention": "the Government of National Accord",
+        "stance": "support",
+        "sentiment": "positive",
+        "date": "2020-01",
+    }
+    cfg = compose(
+        "train",
+        [
+            "data=statement_candidates",
+            f"data.path={write_jsonl(tmp_path / 'st.jsonl', [stmt])}",
+            f"data.gold_instances={write_jsonl(tmp_path / 'gold.jsonl', [gold])}",
+        ],
+    )
+    rows = {(r["text"][:9], r["actor"], r["target"]): r["relevance"] for r in load_data(cfg.data).to_list()}
+    assert rows[("We suppor", "TUR", "GNA")] == "instance"
+    assert rows[("Yesterday", "TUR", "GNA")] == "none"
