@@ -27,8 +27,7 @@ class Predictor:
 
     Consecutive articles are classified together: their proposed pairs are pooled until `chunk_pairs` are waiting,
     then filtered (with a pair filter) and classified in shared batches, so that short articles still fill the
-    encoder's batches. Output keeps the input order, and memory is bounded
-    by one chunk.
+    encoder's batches. Output keeps the input order, and memory is bounded by one chunk.
     """
 
     def __init__(
