@@ -27,6 +27,12 @@ def _parse_lines(batch):
         except ValueError as exc:
             errors.append(f"malformed JSONL line ({exc}): {line[:60]!r}")
             continue
+        if "sid" in rec and "doc_id" in rec and "id" not in rec:  # lines are parsed apart: no joining per doc_id
+            errors.append(
+                f"sentence record {rec['sid']!r}: engine=ray reads one article per line; join a sentence "
+                "file per doc_id first, or run it with engine=local"
+            )
+            continue
         errs: list = []
         art = article_record(rec, "<jsonl>", None, errs)
         errors += [str(e) for e in errs]

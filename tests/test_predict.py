@@ -231,18 +231,38 @@ def test_a_described_backer_is_paired_one_way():
     assert {("TUR", "GNA"), ("TUR", "UN"), ("UN", "GNA")} <= pairs and ("GNA", "UN") not in pairs
 
 
-def test_statement_candidates_attribute_the_speakers_we(tmp_path):
-    """data=statement_candidates: a statement's first person is its speaker, so "We support ..." gives the
-    speaker's pair, labelled `instance` by the gold; the same pair in a sentence without gold is `none`."""
+SPEECH_SENTENCES = [
+    "We support the Government of National Accord.",
+    "Yesterday Turkey hosted the Government of National Accord.",
+]
+
+
+@pytest.mark.parametrize(
+    "data, records",
+    [
+        (
+            "statement_candidates",
+            [{"id": "st1", "date": "2020-01", "speaker": "Turkey", "text": " ".join(SPEECH_SENTENCES)}],
+        ),
+        (  # the UN speeches' layout: one line per sentence, joined per doc_id
+            "speech_candidates",
+            [
+                {"sid": f"st1-s{k}", "doc_id": "st1", "date": "2020-01", "speaker": "TUR", "text": t}
+                for k, t in enumerate(SPEECH_SENTENCES)
+            ],
+        ),
+    ],
+)
+def test_candidates_of_statements_and_speeches_attribute_the_speakers_we(data, records, tmp_path):
+    """A statement's or speech's first person is its speaker, so "We support ..." gives the speaker's pair,
+    labelled `instance` by the gold; the same pair in a sentence without gold is `none`."""
     from stance.data.readers import load_data
     from tests.conftest import write_jsonl
 
-    text = "We support the Government of National Accord. Yesterday Turkey hosted the Government of National Accord."
-    stmt = {"id": "st1", "date": "2020-01", "speaker": "Turkey", "text": text}
     gold = {
         "id": "st1-s0-TUR-GNA",
         "doc_id": "st1",
-        "text": "We support the Government of National Accord.",
+        "text": SPEECH_SENTENCES[0],
         "context": "",
         "actor": "TUR",
         "actor_mention": None,
@@ -255,8 +275,8 @@ def test_statement_candidates_attribute_the_speakers_we(tmp_path):
     cfg = compose(
         "train",
         [
-            "data=statement_candidates",
-            f"data.path={write_jsonl(tmp_path / 'st.jsonl', [stmt])}",
+            f"data={data}",
+            f"data.path={write_jsonl(tmp_path / 'st.jsonl', records)}",
             f"data.gold_instances={write_jsonl(tmp_path / 'gold.jsonl', [gold])}",
         ],
     )

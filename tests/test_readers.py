@@ -102,6 +102,21 @@ def test_folder_metadata_gives_dates(tmp_path):
     assert list(read_articles(tmp_path)) == [{"id": "a", "text": "text", "date": "2019-04", "speaker": "USA"}]
 
 
+def test_a_sentence_file_is_read_as_one_document_per_speech(tmp_path):
+    """Sentence-level JSONL (the UN speeches' layout) becomes one article per doc_id, in sentence order, with the
+    speaker and date of the speech, so that predict and the pair filter see the speech as a whole."""
+    rows = [
+        {"sid": "gd-FRA_74-s10", "doc_id": "gd-FRA_74", "text": "We back the UN.", "speaker": "FRA", "date": "2019"},
+        {"sid": "gd-EGY_74-s3", "doc_id": "gd-EGY_74", "text": "Libya matters.", "speaker": "EGY", "date": "2019"},
+        {"sid": "gd-FRA_74-s2", "doc_id": "gd-FRA_74", "text": "Libya is at war.", "speaker": "FRA", "date": "2019"},
+    ]
+    path = tmp_path / "sentences.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    arts = list(read_articles(path))
+    assert [(a["id"], a["speaker"]) for a in arts] == [("gd-FRA_74", "FRA"), ("gd-EGY_74", "EGY")]
+    assert arts[0]["text"] == "Libya is at war. We back the UN." and arts[0]["date"] == "2019"
+
+
 def test_dse_five_classes_recombine_the_two_directions(tmp_path):
     from stance.dse import five_class, five_class_metrics
 

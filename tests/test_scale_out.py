@@ -55,6 +55,20 @@ def test_ray_engine_reports_bad_lines_and_keeps_the_rest(checkpoint, tmp_path):
     assert [r["id"] for r in records] == ["a"]
 
 
+def test_ray_parse_refuses_sentence_records_it_cannot_join():
+    """A sentence file needs joining per doc_id, which line-by-line parsing cannot do: each such line is reported,
+    never predicted as an article of its own."""
+    from stance.ray_engine import _parse_lines
+
+    lines = [
+        json.dumps({"sid": "gd-FRA-s1", "doc_id": "gd-FRA", "text": "We back the UN."}),
+        json.dumps({"id": "a", "text": "Russia welcomed the Government of National Accord."}),
+    ]
+    out = _parse_lines({"text": lines})
+    assert [i for i, e in zip(out["id"], out["error"]) if not e] == ["a"]
+    assert any("engine=local" in e for e in out["error"])
+
+
 def test_core_never_imports_ray():
     code = "import sys, stance.predict, stance.train, stance.report.run; print('ray' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)

@@ -10,26 +10,10 @@ Text that occurs twice (an article, or a NewsMTSC sentence listed once per targe
 from __future__ import annotations
 
 import json
-import re
-from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-from stance.data.readers import iter_jsonl, read_articles, read_newsmtsc
-
-
-def _speeches(path: Path) -> list[dict]:
-    docs: dict[str, list[tuple[int, dict]]] = defaultdict(list)
-    for _, rec in iter_jsonl(path):
-        match = re.search(r"-s(\d+)$", rec["sid"])
-        docs[rec["doc_id"]].append((int(match.group(1)) if match else 0, rec))
-    out = []
-    for doc_id, sents in sorted(docs.items()):
-        sents.sort(key=lambda s: s[0])
-        first = sents[0][1]
-        text = " ".join(s["text"] for _, s in sents)
-        out.append({"id": doc_id, "text": text, "date": first.get("date", ""), "speaker": first.get("speaker", "")})
-    return out
+from stance.data.readers import read_articles, read_newsmtsc
 
 
 def _newsmtsc(path: Path) -> list[dict]:
@@ -43,7 +27,7 @@ def speed_corpus(seeds: Path, shared: Path) -> dict[str, list[dict]]:
     registers = {
         "seeds": list(read_articles(seeds)),
         "news": list(read_articles(shared / "data/news/articles.jsonl")),
-        "un_speeches": _speeches(shared / "data/un-speeches/sentences.jsonl"),
+        "un_speeches": list(read_articles(shared / "data/un-speeches/sentences.jsonl")),
         "newsmtsc": _newsmtsc(shared / "data/newsmtsc/devtest_mt.jsonl"),
     }
     seen: set[str] = set()

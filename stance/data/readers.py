@@ -6,7 +6,9 @@ allowed, so a bad file is fixed in one look instead of failing deep inside train
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -261,7 +263,8 @@ def _strip_brackets(sentence: str, entities: tuple[str, str]) -> tuple[str, list
 
 def read_articles(path, *, errors: list | None = None, stdin=None) -> Iterator[dict]:
     """Raw articles, streamed: a `.txt` file, a folder of `.txt` files, JSONL `{"id", "text", "date"?,
-    "speaker"?}`, or `-` for standard input. Unreadable entries are recorded in `errors` and skipped."""
+    "speaker"?}` (or a sentence file, see `sentence_documents`), or `-` for standard input. Unreadable entries are
+    recorded in `errors` and skipped."""
     errors = [] if errors is None else errors
     path_s = str(path)
     if path_s == "-":
@@ -280,7 +283,12 @@ def read_articles(path, *, errors: list | None = None, stdin=None) -> Iterator[d
             for article in text_article(f.stem, f.read_bytes(), f, errors):
                 yield {**article, **meta.get(f.stem, {})}
     elif p.suffix in (".jsonl", ".json"):
-        for lineno, rec in iter_jsonl(p, skip_bad=True, errors=errors):
+        records = iter_jsonl(p, skip_bad=True, errors=errors)
+        first = next(records, None)
+        records = itertools.chain([first] if first else [], records)
+        if first and "sid" in first[1] and "doc_id" in first[1] and "id" not in first[1]:
+            records = sentence_documents(records)
+        for lineno, rec in records:
             article = article_record(rec, p, lineno, errors)
             if article is not None:
                 yield article
@@ -288,6 +296,23 @@ def read_articles(path, *, errors: list | None = None, stdin=None) -> Iterator[d
         yield from text_article(p.stem, p.read_bytes(), p, errors)
     else:
         raise DataError(p, None, "no such file or folder (give a .txt file, a folder of .txt, a .jsonl file or -)")
+
+
+def sentence_documents(records: Iterable[tuple[int, dict]]) -> list[tuple[int, dict]]:
+    """A sentence file (`{"sid", "doc_id", "text", "date"?, "speaker"?}` per line, as in the UN speeches) as one
+    document per `doc_id`: its sentences in order of the `-s<k>` suffix of their `sid`, joined by spaces; the
+    line number is the document's first line."""
+    docs: dict[str, list[tuple[int, int, dict]]] = {}
+    for lineno, rec in records:
+        match = re.search(r"-s(\d+)$", str(rec.get("sid", "")))
+        docs.setdefault(str(rec.get("doc_id")), []).append((int(match.group(1)) if match else 0, lineno, rec))
+    out = []
+    for doc_id, sents in docs.items():
+        sents.sort(key=lambda s: (s[0], s[1]))
+        first = sents[0][2]
+        text = " ".join(s["text"] for _, _, s in sents if isinstance(s.get("text"), str))
+        out.append((min(s[1] for s in sents), {**first, "id": doc_id, "text": text}))
+    return sorted(out, key=lambda d: d[0])
 
 
 def article_record(rec: dict, where, lineno, errors: list) -> dict | None:
