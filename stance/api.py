@@ -24,7 +24,7 @@ class Stance:
         lexicon: str | Path = DEFAULT_LEXICON,
         batch_size: int = 64,
         threshold: float = 0.5,
-        pair_filter: str | Path | None = None,
+        pair_filter: str | Path | list | None = None,
         precision: str = "auto",
     ):
         self.predictor = Predictor(checkpoint, lexicon, batch_size, threshold, pair_filter, precision)

@@ -87,7 +87,7 @@ class EvaluateConfig:
     batch_size: int = 64
     lexicon: str = "conf/actors/libya.yaml"
     threshold: float = 0.5  # end-to-end (data=articles): cells below this probability are `uncertain`
-    pair_filter: Optional[str] = None  # end-to-end: a task=relevance checkpoint that filters widened candidates
+    pair_filter: Any = None  # end-to-end: a task=relevance checkpoint (or a list, averaged) filtering widened pairs
 
 
 @dataclass
@@ -112,7 +112,7 @@ class PredictConfig:
     chunk_pairs: int = 4096  # candidate pairs pooled across consecutive articles before they are classified
     precision: str = "auto"  # auto (bf16 where the CPU has it natively, else fp32) | fp32 | bf16 | int8
     threshold: float = 0.5  # cells whose winning probability is below this say `uncertain`
-    pair_filter: Optional[str] = None  # a task=relevance checkpoint; candidates are widened, then filtered by it
+    pair_filter: Any = None  # a task=relevance checkpoint (or a list, averaged); candidates are widened, then filtered
     engine: str = "local"  # local | ray (output is then a folder of JSONL shards)
     ray: RayConfig = field(default_factory=RayConfig)
     seed: int = 0

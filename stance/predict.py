@@ -18,7 +18,7 @@ from stance.lexicon import Lexicon
 from stance.models import StanceModel, load_checkpoint
 from stance.pipeline.aggregate import aggregate
 from stance.pipeline.candidates import article_candidates
-from stance.pipeline.pair_filter import PairFilter
+from stance.pipeline.pair_filter import PairFilter, filter_folders
 from stance.timing import stage
 
 
@@ -36,11 +36,12 @@ class Predictor:
         lexicon: str | Path,
         batch_size: int = 64,
         threshold: float = 0.5,
-        pair_filter: str | Path | StanceModel | None = None,
+        pair_filter: str | Path | StanceModel | list | None = None,
         precision: str = "auto",
         chunk_pairs: int = 4096,
     ):
-        """`checkpoint`, `pair_filter`: a checkpoint folder, or a model already in memory (a StanceModel).
+        """`checkpoint`, `pair_filter`: a checkpoint folder, or a model already in memory (a StanceModel);
+        `pair_filter` may also be a list of them, whose P(instance) is averaged.
         `precision`: fp32, bf16, int8 or auto (bf16 where the CPU has it natively) for fine-tuned transformers."""
         self.model = checkpoint if isinstance(checkpoint, StanceModel) else load_checkpoint(checkpoint)
         if hasattr(self.model, "set_precision"):
@@ -48,12 +49,10 @@ class Predictor:
         elif precision not in ("fp32", "auto"):
             raise ValueError(f"precision={precision} applies to fine-tuned transformer checkpoints only")
         self.lexicon = Lexicon.load(lexicon)
-        if isinstance(pair_filter, StanceModel):
-            self.pair_filter = PairFilter(pair_filter)
-        else:
-            self.pair_filter = PairFilter.load(pair_filter) if pair_filter else None
-        if self.pair_filter is not None and hasattr(self.pair_filter.model, "set_precision"):
-            self.pair_filter.model.set_precision(precision)  # a transformer filter is on the hot path too
+        self.pair_filter = PairFilter.load(pair_filter) if pair_filter else None
+        for model in self.pair_filter.models if self.pair_filter else []:
+            if hasattr(model, "set_precision"):
+                model.set_precision(precision)  # a transformer filter is on the hot path too
         self.batch_size, self.threshold, self.chunk_pairs = batch_size, threshold, max(1, chunk_pairs)
         self.observer = None  # optional callable(pairs, probabilities) per classified chunk (benchmarks, audits)
 
@@ -187,7 +186,7 @@ def run_predict(cfg) -> int:
             cfg,
             to_absolute_path(cfg.checkpoint),
             to_absolute_path(cfg.lexicon),
-            to_absolute_path(cfg.pair_filter) if cfg.pair_filter else None,
+            filter_folders(cfg.pair_filter),
             to_absolute_path(cfg.input),
             to_absolute_path(cfg.output),
         )
@@ -196,7 +195,7 @@ def run_predict(cfg) -> int:
         to_absolute_path(cfg.lexicon),
         cfg.batch_size,
         cfg.threshold,
-        to_absolute_path(cfg.pair_filter) if cfg.pair_filter else None,
+        filter_folders(cfg.pair_filter),
         cfg.precision,
         cfg.chunk_pairs,
     )

@@ -76,7 +76,7 @@ class _Predict:
         return {"record": records, "error": list(batch["error"])}
 
 
-def run_ray_predict(cfg, checkpoint: str, lexicon: str, pair_filter: str | None, source: str, output: str) -> int:
+def run_ray_predict(cfg, checkpoint: str, lexicon: str, pair_filter: list[str], source: str, output: str) -> int:
     try:
         import ray
     except ImportError as exc:

@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from stance.lexicon import DEFAULT_LEXICON, Lexicon
@@ -162,10 +163,20 @@ def test_pair_filter_is_a_relevance_checkpoint_that_narrows_candidates(checkpoin
     assert filtered["candidates"]["predicted"] < plain["candidates"]["predicted"]
     assert filtered["candidates"]["precision"] > plain["candidates"]["precision"]
 
+    # Several filters act as one whose P(instance) is their mean, from a list in the config as from Python.
+    strong = ["task=relevance", "model=tfidf_lr", "model.C=100", "cv=0", "logger.progress=false"]
+    run_train(compose("train", [*data, *strong]), tmp_path / "pf2")
+    folders = [tmp_path / "pf/checkpoint", tmp_path / "pf2/checkpoint"]
+    one, two = (PairFilter.load(f).scores(rows.to_list()) for f in folders)
+    assert not np.allclose(one, two)
+    mean = PairFilter.load(folders).scores(rows.to_list())
+    np.testing.assert_allclose(mean, (one + two) / 2)
+    both = run_evaluate(compose("evaluate", [*ev, f"pair_filter=[{folders[0]},{folders[1]}]"]), tmp_path / "e3")
+    assert both["candidates"]["predicted"] == int((mean >= PairFilter.threshold).sum())
+
 
 def test_pooling_pairs_across_articles_changes_nothing(tiny_bert, instances_file):
     """Chunks of many articles share forward passes; the records must equal article-at-a-time prediction."""
-    import numpy as np
     from datasets import Dataset
     from omegaconf import OmegaConf
 

@@ -23,7 +23,7 @@ from stance.data.readers import read_articles, read_instances
 from stance.lexicon import Lexicon
 from stance.pipeline.aggregate import aggregate
 from stance.pipeline.candidates import article_candidates
-from stance.pipeline.pair_filter import PairFilter
+from stance.pipeline.pair_filter import PairFilter, filter_folders
 
 
 def article_half(doc_id: str) -> str:
@@ -106,7 +106,8 @@ def evaluate_articles(model, cfg, run_dir: Path | None = None) -> dict:
 
     by_doc = gold_by_doc(to_absolute_path(cfg.data.gold_instances))
     lexicon = Lexicon.load(to_absolute_path(cfg.lexicon))
-    pair_filter = PairFilter.load(to_absolute_path(cfg.pair_filter)) if cfg.pair_filter else None
+    folders = filter_folders(cfg.pair_filter)
+    pair_filter = PairFilter.load(folders) if folders else None
     subset = cfg.data.subset
     n_gold = n_found = n_cand = n_cand_hit = 0
     cell_pred = cell_gold = cell_shared = cell_right = 0
