@@ -173,6 +173,7 @@ def test_pair_filter_is_a_relevance_checkpoint_that_narrows_candidates(checkpoin
     np.testing.assert_allclose(mean, (one + two) / 2)
     both = run_evaluate(compose("evaluate", [*ev, f"pair_filter=[{folders[0]},{folders[1]}]"]), tmp_path / "e3")
     assert both["candidates"]["predicted"] == int((mean >= PairFilter.threshold).sum())
+    assert json.loads(json.dumps(both))["pair_filter"] == [str(f) for f in folders]
 
 
 def test_pooling_pairs_across_articles_changes_nothing(tiny_bert, instances_file):

@@ -161,7 +161,7 @@ def evaluate_articles(model, cfg, run_dir: Path | None = None) -> dict:
     )
     summary = {
         "subset": subset or "all",
-        "pair_filter": cfg.pair_filter,
+        "pair_filter": cfg.pair_filter if isinstance(cfg.pair_filter, str | None) else list(cfg.pair_filter),
         "candidates": candidates,
         "cells": cells_prf,
         "cell_stance_accuracy": accuracy,
