@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from stance.data.readers import article_record, folder_metadata, text_article
+from stance.data.readers import article_record, folder_metadata, is_sentence_record, text_article
 
 
 def _parse_lines(batch):
@@ -27,7 +27,7 @@ def _parse_lines(batch):
         except ValueError as exc:
             errors.append(f"malformed JSONL line ({exc}): {line[:60]!r}")
             continue
-        if "sid" in rec and "doc_id" in rec and "id" not in rec:  # lines are parsed apart: no joining per doc_id
+        if is_sentence_record(rec):  # lines are parsed apart here: no joining per doc_id
             errors.append(
                 f"sentence record {rec['sid']!r}: engine=ray reads one article per line; join a sentence "
                 "file per doc_id first, or run it with engine=local"

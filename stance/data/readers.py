@@ -286,7 +286,7 @@ def read_articles(path, *, errors: list | None = None, stdin=None) -> Iterator[d
         records = iter_jsonl(p, skip_bad=True, errors=errors)
         first = next(records, None)
         records = itertools.chain([first] if first else [], records)
-        if first and "sid" in first[1] and "doc_id" in first[1] and "id" not in first[1]:
+        if first and is_sentence_record(first[1]):
             records = sentence_documents(records)
         for lineno, rec in records:
             article = article_record(rec, p, lineno, errors)
@@ -296,6 +296,10 @@ def read_articles(path, *, errors: list | None = None, stdin=None) -> Iterator[d
         yield from text_article(p.stem, p.read_bytes(), p, errors)
     else:
         raise DataError(p, None, "no such file or folder (give a .txt file, a folder of .txt, a .jsonl file or -)")
+
+
+def is_sentence_record(rec: dict) -> bool:
+    return "sid" in rec and "doc_id" in rec and "id" not in rec
 
 
 def sentence_documents(records: Iterable[tuple[int, dict]]) -> list[tuple[int, dict]]:

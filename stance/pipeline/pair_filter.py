@@ -38,8 +38,8 @@ FIELDS = (
 class PairFilter:
     threshold = 0.5
 
-    def __init__(self, models):
-        self.models = list(models) if isinstance(models, (list, tuple)) else [models]
+    def __init__(self, models: list):
+        self.models = list(models)
         if not self.models:
             raise ValueError("a pair filter needs at least one task=relevance checkpoint")
         for model in self.models:
