@@ -26,8 +26,38 @@ def collect(roots: list[str | Path]) -> list[dict]:
                     **m,
                     "data": m["data"] + (f" (+{', '.join(extra)} in training)" if extra else ""),
                     "model": m["model"] + (f" ({', '.join(first)} first)" if first else ""),
+                    "settings": _settings(cfg),
                 }
             )
+    return _name_variants(rows)
+
+
+# run-time knobs that do not change what is learned
+_NOT_A_VARIANT = {"trainer.threads", "trainer.eval_batch_size"}
+
+
+def _settings(cfg: dict) -> dict:
+    """The model and trainer settings of a run, flattened (`trainer.lr`: 5e-05, ...)."""
+    return {
+        f"{group}.{k}": v if not isinstance(v, list) else tuple(v)
+        for group in ("model", "trainer")
+        for k, v in (cfg.get(group) or {}).items()
+        if f"{group}.{k}" not in _NOT_A_VARIANT
+    }
+
+
+def _name_variants(rows: list[dict]) -> list[dict]:
+    """Runs of one model on one data set that differ in a setting (learning rate, epochs, ...) are different rows of
+    the table, not seeds of one: each is named by the settings in which it differs from the others."""
+    groups = defaultdict(list)
+    for r in rows:
+        groups[(r["data"], r["model"])].append(r)
+    for runs in groups.values():
+        shared = set.intersection(*(set(r["settings"]) for r in runs))  # older runs may lack newer keys
+        differing = sorted(k for k in shared if len({repr(r["settings"][k]) for r in runs}) > 1)
+        for r in runs:
+            if differing:
+                r["model"] += " (" + ", ".join(f"{k}={r['settings'][k]}" for k in differing) + ")"
     return rows
 
 

@@ -41,6 +41,14 @@ def test_cv_is_grouped_and_same_seed_same_metrics(instances_file, tmp_path):
     assert len(oof) == 24 and {o["fold"] for o in oof} == {0, 1, 2}
 
 
+def test_results_table_keeps_runs_with_other_settings_apart_from_seeds(instances_file, tmp_path):
+    for name, extra in (("s0", ["seed=0"]), ("s1", ["seed=1"]), ("c10", ["seed=0", "model.C=10"])):
+        run_train(_train_cfg(instances_file, "model=tfidf_lr", "cv=2", *extra), tmp_path / name)
+    rows = {r["model"]: r["seeds"] for r in summarize(collect([tmp_path])) if r["evaluation"] == "instances cv=2"}
+    default_c = _train_cfg(instances_file, "model=tfidf_lr").model.C
+    assert rows == {f"tfidf_lr (model.C={default_c})": [0, 1], "tfidf_lr (model.C=10.0)": [0]}
+
+
 def test_extra_train_sets_are_trained_on_but_never_scored(instances_file, tmp_path):
     """Another source added to every fold's training part moves the model and never enters the scores."""
     rows = [json.loads(x) for x in instances_file.read_text().splitlines()]
