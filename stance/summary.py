@@ -39,7 +39,7 @@ _NOT_A_VARIANT = {"trainer.threads", "trainer.eval_batch_size"}
 def _settings(cfg: dict) -> dict:
     """The model and trainer settings of a run, flattened (`trainer.lr`: 5e-05, ...)."""
     return {
-        f"{group}.{k}": v if not isinstance(v, list) else tuple(v)
+        f"{group}.{k}": v
         for group in ("model", "trainer")
         for k, v in (cfg.get(group) or {}).items()
         if f"{group}.{k}" not in _NOT_A_VARIANT
